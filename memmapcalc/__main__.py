@@ -1,0 +1,5 @@
+"""``python -m memmapcalc``: the same entry point as the console script."""
+
+from memmapcalc.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,125 @@
+"""Sizes: parsing ``"16G"`` / ``"256MiB"`` / ``268435456`` to bytes, and formatting bytes for people.
+
+Binary units only (powers of 1024), as z/VM, lsmem and chmem use them.  Decimal units
+(``GB``, ``MB`` ...) are refused rather than guessed: ``16GB`` could mean 16·10⁹ or 16·2³⁰.
+A bare number in a string (``"4096"``) is refused too: chmem reads it as MiB, a JSON
+writer may mean bytes.  Integers are bytes.  Everything is exact integer arithmetic.
+"""
+
+from __future__ import annotations
+
+import re
+
+KiB = 1 << 10
+MiB = 1 << 20
+GiB = 1 << 30
+TiB = 1 << 40
+PiB = 1 << 50
+EiB = 1 << 60
+
+#: Sizes must fit the kernel's 64-bit ``phys_addr_t``/``u64`` arithmetic.
+MAX_SIZE = (1 << 64) - 1
+
+_UNIT_SHIFT = {"": 0, "B": 0, "K": 10, "M": 20, "G": 30, "T": 40, "P": 50, "E": 60}
+_SIZE_RE = re.compile(r"^\s*(?P<num>[0-9][0-9_]*)\s?(?P<unit>[A-Za-z]*)\s*$")
+_DECIMAL_UNITS = {"KB", "MB", "GB", "TB", "PB", "EB"}
+
+ACCEPTED = "an integer number of bytes or a whole number with K, M, G, T, P, E (or KiB … EiB)"
+
+
+class SizeError(ValueError):
+    """A size that cannot be read; the message says what is accepted."""
+
+
+def parse_size(value: object) -> int:
+    """Return ``value`` as a number of bytes.
+
+    >>> parse_size("256M"), parse_size("4GiB"), parse_size(4096)
+    (268435456, 4294967296, 4096)
+    """
+    if isinstance(value, bool):
+        # YAML 1.1 turns `no`/`on`/`yes` into booleans: name the trap instead of reading 0/1.
+        raise SizeError(f"expected a size, got the boolean {value!r} (YAML reads yes/no/on/off "
+                        f"as booleans; quote it if you meant text); write {ACCEPTED}")
+    if isinstance(value, int):
+        return _check_range(value, str(value))
+    if isinstance(value, float):
+        raise SizeError(f"expected a size, got the floating-point number {value!r}; write {ACCEPTED}")
+    if not isinstance(value, str):
+        raise SizeError(f"expected a size, got {type(value).__name__}; write {ACCEPTED}")
+    return _parse_text(value)
+
+
+def _parse_text(text: str) -> int:
+    match = _SIZE_RE.match(text)
+    if match is None and text.strip().startswith("-"):
+        raise SizeError(f"{text!r} is negative; sizes are zero or more bytes")
+    if match is None:
+        if re.match(r"^\s*[0-9]*[.,][0-9]", text):
+            raise SizeError(f"{text!r} is not a whole number; sizes are exact, write it in a smaller "
+                            f"unit (1.5G is 1536M)")
+        raise SizeError(f"{text!r} is not a size; write {ACCEPTED}")
+    number = int(match["num"].replace("_", ""))
+    unit = match["unit"]
+    canonical = _canonical_unit(unit, text)
+    if canonical == "":
+        raise SizeError(f"{text!r} has no unit; write {number} as an integer for bytes or add a unit "
+                        f"(K, M, G, T, P, E)")
+    return _check_range(number << _UNIT_SHIFT[canonical], text)
+
+
+def _canonical_unit(unit: str, text: str) -> str:
+    upper = unit.upper()
+    if upper in _DECIMAL_UNITS and not unit.endswith("iB"):
+        letter = upper[0]
+        raise SizeError(f"{text!r} uses the decimal unit {unit!r}; memmapcalc counts in powers of "
+                        f"1024 as z/VM and lsmem do: write {letter} or {letter}iB")
+    if upper in {"K", "M", "G", "T", "P", "E", "B"}:
+        return upper
+    if len(unit) == 3 and upper[1:] == "IB" and upper[0] in "KMGTPE":
+        return upper[0]
+    if unit == "":
+        return ""
+    raise SizeError(f"{text!r} has the unknown unit {unit!r}; write {ACCEPTED}")
+
+
+def _check_range(number: int, text: str) -> int:
+    if number < 0:
+        raise SizeError(f"{text!r} is negative; sizes are zero or more bytes")
+    if number > MAX_SIZE:
+        raise SizeError(f"{text!r} is larger than 16 EiB, beyond any 64-bit address space")
+    return number
+
+
+_FORMAT_UNITS = ((EiB, "E"), (PiB, "P"), (TiB, "T"), (GiB, "G"), (MiB, "M"), (KiB, "K"))
+
+
+def format_size(nbytes: int) -> str:
+    """Exact short form for configs and advice: the largest unit that divides evenly.
+
+    >>> format_size(268435456), format_size(1536 * 1024 * 1024), format_size(100)
+    ('256M', '1536M', '100')
+    """
+    if nbytes == 0:
+        return "0"
+    for factor, suffix in _FORMAT_UNITS:
+        if nbytes % factor == 0:
+            return f"{nbytes // factor}{suffix}"
+    return str(nbytes)
+
+
+def human_size(nbytes: int) -> str:
+    """Readable size for tables: binary units, at most two decimals, sign kept (``-1.25 GiB``).
+
+    Display only.  Decimals are truncated, never rounded up, so a size just below a
+    limit never reads as the limit (4 GiB − 1 MiB is ``3.99 GiB``).  Integer arithmetic
+    keeps the text independent of float formatting and locale.
+    """
+    sign = "-" if nbytes < 0 else ""
+    value = abs(nbytes)
+    for factor, suffix in _FORMAT_UNITS:
+        if value >= factor:
+            whole, frac = divmod(value * 100 // factor, 100)
+            text = f"{whole}" if frac == 0 else f"{whole}.{frac:02d}".rstrip("0")
+            return f"{sign}{text} {suffix}iB"
+    return f"{sign}{value} B"
