@@ -1,0 +1,1 @@
+"""Machine configs: the validated input model and the file loader."""

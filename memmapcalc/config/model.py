@@ -1,0 +1,160 @@
+"""The machine config contract (pydantic v2, strict, frozen, unknown keys rejected).
+
+Field names are the interface that configs, importers, ``--set`` and the JSON output
+rely on.  Sizes are bytes after validation (see :mod:`memmapcalc.units`).  Checks that
+need the kernel version table (block size against the section size, standby against
+one block) live in :mod:`memmapcalc.config.semantics`, which runs after this model.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+from memmapcalc.kernel.version import KernelVersion
+from memmapcalc.units import parse_size
+
+Size = Annotated[int, BeforeValidator(parse_size)]
+
+
+class MemmapMode(str, Enum):
+    """``memory_hotplug.memmap_on_memory=``: kstrtobool values or ``force`` (mm/memory_hotplug.c,
+    ``set_memmap_mode``).  Reads back as N, Y or force."""
+
+    OFF = "off"
+    ON = "on"
+    FORCE = "force"
+
+    @property
+    def kernel_value(self) -> str:
+        return {"off": "N", "on": "Y", "force": "force"}[self.value]
+
+
+# kstrtobool accepts the first character of y/Y/1/n/N/0 and on/off; YAML 1.1 already turns
+# yes/no/on/off/true/false into booleans before we see them.
+_MODE_WORDS = {
+    "off": MemmapMode.OFF, "n": MemmapMode.OFF, "no": MemmapMode.OFF, "false": MemmapMode.OFF,
+    "0": MemmapMode.OFF, "on": MemmapMode.ON, "y": MemmapMode.ON, "yes": MemmapMode.ON,
+    "true": MemmapMode.ON, "1": MemmapMode.ON, "force": MemmapMode.FORCE,
+}
+
+
+def _parse_mode(value: object) -> MemmapMode:
+    if isinstance(value, MemmapMode):
+        return value
+    if isinstance(value, bool):
+        return MemmapMode.ON if value else MemmapMode.OFF
+    if isinstance(value, str) and value.strip().lower() in _MODE_WORDS:
+        return _MODE_WORDS[value.strip().lower()]
+    raise ValueError(f"{value!r} is not a memmap_on_memory mode; write off, on or force "
+                     f"(N, Y, false and true are accepted too)")
+
+
+def _parse_version(value: object) -> str:
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        raise ValueError(f"write the kernel version as text in quotes, e.g. \"6.10\": as a number "
+                         f"{value!r} is ambiguous (YAML reads 6.10 as 6.1)")
+    if not isinstance(value, str):
+        raise ValueError(f"expected a kernel version such as \"6.8\", got {type(value).__name__}")
+    KernelVersion.parse(value)  # raises ValueError with the accepted forms
+    return value.strip()
+
+
+class StandbyHandling(str, Enum):
+    """What the kernel does with standby memory at IPL."""
+
+    BOOT_ADD = "boot-add"   # sclp adds every standby block during IPL (<= 6.18)
+    DEFERRED = "deferred"   # listed in /sys/firmware/memory, configured later (>= 6.19)
+
+
+_STRICT = ConfigDict(strict=True, frozen=True, extra="forbid", populate_by_name=True,
+                     use_enum_values=False)
+
+
+class Memory(BaseModel):
+    """Storage of the LPAR or guest."""
+
+    model_config = _STRICT
+    online: Size = Field(description="Memory online at IPL (core storage), > 0.")
+    standby: Size = Field(0, description="Standby (reserved) storage the firmware reports.")
+    increment: Size | None = Field(None, description="Storage increment size (SCLP rzm), whole MiB.")
+    block_size: Size | None = Field(
+        None, description="Memory block size; default max(section size, increment).")
+
+
+class Cpu(BaseModel):
+    """Facilities of the CPU that change page-table costs and memmap-on-memory."""
+
+    model_config = _STRICT
+    edat1: bool = Field(True, description="EDAT-1 (facility 8, `edat` in /proc/cpuinfo).")
+    edat2: bool | None = Field(None, description="EDAT-2 (facility 78); default: same as edat1.")
+
+    @property
+    def has_edat2(self) -> bool:
+        return self.edat1 if self.edat2 is None else self.edat2
+
+
+class Kernel(BaseModel):
+    """The kernel that IPLs and its settings."""
+
+    model_config = _STRICT
+    version: Annotated[str | None, BeforeValidator(lambda v: None if v is None else _parse_version(v))] = Field(
+        None, description="Kernel version, e.g. \"6.8\" or \"6.8.0-45-generic\"; absent = oldest behaviour.")
+    memmap_on_memory: Annotated[MemmapMode, BeforeValidator(_parse_mode)] = Field(
+        MemmapMode.OFF, description="memory_hotplug.memmap_on_memory: off | on | force.")
+    standby: StandbyHandling | None = Field(
+        None, description="Override the version's standby handling (distribution backports): "
+                          "boot-add | deferred.")
+    s390_memmap_on_memory: bool | None = Field(
+        None, description="Override whether the s390 sclp driver can place standby memmaps on the "
+                          "standby memory itself (upstream from 6.9; for backports).")
+    struct_page_size: int = Field(64, description="sizeof(struct page) in bytes.")
+    pageblock_size: Size = Field(1 << 20, description="pageblock_nr_pages × 4 KiB: 1M with HugeTLB "
+                                                      "or THP configured, 4M without.")
+    image: Size = Field(64 << 20, description="Kernel image and early allocations.")
+    initramfs: Size = Field(64 << 20, description="initramfs (compressed + unpacked peak).")
+    crashkernel: Size = Field(0, description="crashkernel= reservation.")
+    thp: bool = Field(True, description="Transparent huge pages enabled (khugepaged raises "
+                                        "min_free_kbytes).")
+
+    @field_validator("standby", mode="before")
+    @classmethod
+    def _standby_text(cls, value: Any) -> Any:
+        if isinstance(value, str) and value not in {s.value for s in StandbyHandling}:
+            raise ValueError(f"{value!r} is not a standby handling; write boot-add or deferred")
+        return StandbyHandling(value) if isinstance(value, str) else value
+
+    @field_validator("struct_page_size")
+    @classmethod
+    def _struct_page(cls, value: int) -> int:
+        if not 40 <= value <= 256 or value % 8:
+            raise ValueError(f"struct_page_size {value} is not plausible; sizeof(struct page) is a "
+                             f"multiple of 8 between 40 and 256 bytes (64 in common configs)")
+        return value
+
+
+class Boot(BaseModel):
+    """What IPL needs beyond the kernel's own allocations."""
+
+    model_config = _STRICT
+    userspace: Size = Field(256 << 20, description="Memory user space needs to come up.")
+    min_margin: Size = Field(0, description="Fail when less than this is left after IPL.")
+
+
+class Machine(BaseModel):
+    """One LPAR or z/VM guest."""
+
+    model_config = _STRICT
+    schema_: str | None = Field(None, alias="$schema", description="Editor schema reference.")
+    name: str | None = Field(None, description="Machine name; default: file name without extension.")
+    arch: Literal["s390x"] = Field("s390x", description="Architecture profile.")
+    memory: Memory
+    cpu: Cpu = Cpu()
+    kernel: Kernel = Kernel()
+    boot: Boot = Boot()
+
+    @property
+    def kernel_version(self) -> KernelVersion | None:
+        return None if self.kernel.version is None else KernelVersion.parse(self.kernel.version)

@@ -1,0 +1,1 @@
+"""Kernel versions and the version-dependent behaviour table."""
