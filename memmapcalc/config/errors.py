@@ -1,0 +1,103 @@
+"""Turn a pydantic validation error into one line a person can act on.
+
+The field is named by its dotted path (``memory.online``) and, for YAML, by line and
+column.  The offending value is quoted only when it is a short scalar: a config may be
+an alias bomb, and its repr must never be built.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from memmapcalc.config.model import Machine
+
+_EXPECTED = {
+    "bool_type": "true or false",
+    "string_type": "text",
+    "int_type": "a whole number",
+    "model_type": "a mapping of keys",
+    "dict_type": "a mapping of keys",
+    "int_from_float": "a whole number",
+}
+
+
+def describe(error: dict[str, Any], prefix: tuple[Any, ...],
+             yaml_text: str | None) -> tuple[str, str]:
+    """``(location, message)`` for one pydantic error dict."""
+    loc = tuple(part for part in error["loc"] if not str(part).startswith("function-"))
+    path = (*prefix, *loc)
+    location = ".".join(str(part) for part in path) or "(top level)"
+    if yaml_text is not None:
+        position = yaml_position(yaml_text, path)
+        if position:
+            location = f"{location} ({position})"
+    return location, _message(error, loc)
+
+
+def _message(error: dict[str, Any], loc: tuple[Any, ...]) -> str:
+    kind, value = error["type"], error.get("input")
+    if kind == "extra_forbidden":
+        accepted = ", ".join(_accepted_keys(loc[:-1]))
+        return f"unknown key {loc[-1]!r}; accepted here: {accepted}"
+    if kind == "missing":
+        return "required key is missing"
+    if kind == "value_error":
+        return str(error["msg"]).removeprefix("Value error, ")
+    if kind == "literal_error":
+        return f"{_short(value)} is not accepted; expected {error['ctx']['expected']}"
+    if kind == "enum":
+        return f"{_short(value)} is not accepted; expected {error['ctx']['expected']}"
+    if kind in _EXPECTED:
+        hint = (" (YAML 1.1 reads yes/no/on/off as booleans; quote it)"
+                if isinstance(value, bool) and kind == "string_type" else "")
+        return f"expected {_EXPECTED[kind]}, got {_short(value)}{hint}"
+    return f"{error['msg']} (got {_short(value)})"
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, bool | int | float) or value is None:
+        return repr(value)
+    if isinstance(value, str):
+        return repr(value if len(value) <= 60 else value[:57] + "...")
+    return {list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
+
+
+def _accepted_keys(loc: tuple[Any, ...]) -> list[str]:
+    """Field names of the (sub)model at ``loc`` (``$schema`` shown by its alias)."""
+    model: type[BaseModel] = Machine
+    for part in loc:
+        field = model.model_fields.get(str(part))
+        annotation = getattr(field, "annotation", None)
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            break
+        model = annotation
+    return [info.alias or name for name, info in model.model_fields.items()]
+
+
+def yaml_position(text: str, path: tuple[Any, ...]) -> str | None:
+    """``line L, column C`` of the node at ``path`` in a YAML text (error path only)."""
+    import yaml
+
+    try:
+        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return None
+    for part in path:
+        if isinstance(node, yaml.MappingNode):
+            matches = [(k, v) for k, v in node.value if str(k.value) == str(part)]
+            if not matches:
+                break
+            key, value = matches[0]
+            node = value if part != path[-1] or isinstance(value, yaml.CollectionNode) else key
+            if part == path[-1]:
+                node = value
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+        else:
+            break
+    if node is None:
+        return None
+    mark = node.start_mark
+    return f"line {mark.line + 1}, column {mark.column + 1}"

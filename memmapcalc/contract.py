@@ -1,0 +1,76 @@
+"""The JSON contract (``schema_version`` 1): results as plain data for json/jsonl and the API.
+
+Stability: fields may be added; existing names and meanings do not change within a
+schema version; consumers must ignore fields they do not know.  All sizes are integers
+in bytes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from memmapcalc import __version__
+from memmapcalc.config.load import Loaded
+from memmapcalc.core.budget import CHARGED_ITEMS
+from memmapcalc.core.evaluate import Evaluation
+
+SCHEMA_VERSION = 1
+
+#: Every result has these keys, in this order (errors carry ``None`` for the numbers).
+RESULT_KEYS = ("name", "path", "verdict", "ipl", "error", "kernel", "block_size", "standby_blocks",
+               "memmap_per_block", "memmap_on_memory", "charged_at_ipl", "required", "online",
+               "standby", "margin", "max_standby", "max_standby_capped", "min_online", "advice",
+               "notes")
+
+
+def result_dict(loaded: Loaded, evaluation: Evaluation, explain: bool = False) -> dict[str, Any]:
+    """The contract's result object for one evaluated machine."""
+    p, b = evaluation.params, evaluation.budget
+    result: dict[str, Any] = {
+        "name": loaded.name,
+        "path": loaded.source,
+        "verdict": evaluation.verdict,
+        "ipl": evaluation.ipl,
+        "error": None,
+        "kernel": {"version": None if p.version is None else str(p.version),
+                   "standby": p.standby_handling.value, "assumed": p.version_assumed},
+        "block_size": b.block_size.value,
+        "standby_blocks": b.standby_blocks.value,
+        "memmap_per_block": b.memmap_per_block.value,
+        "memmap_on_memory": b.memmap_on_memory.used.value,
+        "charged_at_ipl": {key: b.charged[key].value for key in CHARGED_ITEMS},
+        "required": b.required,
+        "online": p.online,
+        "standby": p.standby,
+        "margin": b.margin,
+        "max_standby": None if evaluation.max_standby is None else evaluation.max_standby.value,
+        "max_standby_capped": evaluation.max_standby_capped,
+        "min_online": None if evaluation.min_online is None else evaluation.min_online.value,
+        "advice": list(evaluation.advice),
+        "notes": list(evaluation.notes),
+    }
+    if explain:
+        from memmapcalc.explain import explanation
+
+        result["explain"] = explanation(evaluation)
+    return result
+
+
+def error_dict(loaded: Loaded) -> dict[str, Any]:
+    """The contract's result object for a machine that could not be read."""
+    result: dict[str, Any] = dict.fromkeys(RESULT_KEYS)
+    result.update(name=loaded.name, path=loaded.source, verdict="error",
+                  error=str(loaded.error), advice=[], notes=[])
+    return result
+
+
+def document(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """The whole ``--format json`` document."""
+    verdicts = [r["verdict"] for r in results]
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "memmapcalc", "version": __version__},
+        "summary": {"checked": len(results), **{v: verdicts.count(v)
+                                                for v in ("pass", "warn", "fail", "error")}},
+        "results": results,
+    }

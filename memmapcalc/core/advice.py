@@ -1,0 +1,60 @@
+"""Advice: the smallest changes that make a failing machine IPL, each verified by
+re-running the model with the change applied (never estimated)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from memmapcalc.config.model import MemmapMode, StandbyHandling
+from memmapcalc.core.budget import passes
+from memmapcalc.core.params import Params
+from memmapcalc.kernel.behaviour import behaviour_for
+from memmapcalc.kernel.version import v
+from memmapcalc.units import format_size
+
+
+
+def advise(p: Params, min_online: int | None, max_standby: int | None) -> list[str]:
+    """Concrete, verified fixes for a failing machine, cheapest kind first."""
+    tips: list[str] = []
+    if min_online is not None and min_online > p.online:
+        assert passes(replace(p, online=min_online))
+        tips.append(f"raise online memory to {format_size(min_online)} "
+                    f"(+{format_size(min_online - p.online)})")
+    if max_standby is not None and max_standby < p.standby:
+        assert passes(replace(p, standby=max_standby))
+        tips.append(f"lower standby memory to {format_size(max_standby)} "
+                    f"(-{format_size(p.standby - max_standby)})")
+    tips.extend(_kernel_tips(p))
+    if not tips:
+        tips.append("no single change of online memory, standby memory or kernel makes this "
+                    "machine IPL: check kernel.image, kernel.initramfs, kernel.crashkernel and "
+                    "boot.userspace")
+    return tips
+
+
+def _kernel_tips(p: Params) -> list[str]:
+    tips: list[str] = []
+    if p.standby_handling is StandbyHandling.BOOT_ADD and p.memmap_on_memory is MemmapMode.OFF:
+        on = replace(p, memmap_on_memory=MemmapMode.ON)
+        if p.sclp_memmap_on_memory and passes(on):
+            tips.append("boot with memory_hotplug.memmap_on_memory=1 (kernel.memmap_on_memory: on)")
+    if p.standby_handling is StandbyHandling.BOOT_ADD and not p.sclp_memmap_on_memory:
+        newer = _with_version(p, "6.9")
+        if p.edat1 and passes(replace(newer, memmap_on_memory=MemmapMode.ON)):
+            tips.append("boot a kernel ≥ 6.9 with memory_hotplug.memmap_on_memory=1 "
+                        "(standby blocks then carry their own memmap)")
+    if p.standby_handling is StandbyHandling.BOOT_ADD and passes(_with_version(p, "6.19")):
+        tips.append("boot a kernel ≥ 6.19 (standby memory is no longer added at IPL; configure "
+                    "it later with chmem)")
+    return tips
+
+
+def _with_version(p: Params, text: str) -> Params:
+    """``p`` on another kernel, keeping the config's explicit overrides out of the way."""
+    version = v(text)
+    behaviour = behaviour_for(version)
+    return replace(p, version=version, behaviour=behaviour, standby_handling=behaviour.standby,
+                   sclp_memmap_on_memory=behaviour.sclp_memmap_on_memory)
+
+

@@ -1,0 +1,158 @@
+"""What IPL charges to online memory, item by item (the heart of the model).
+
+``budget(params)`` is pure and cheap (a few µs), so the searches for ``max_standby`` and
+``min_online`` and the planner call it many times.  Order of events at IPL that the
+model follows (kernel-model.md §8):
+
+1. early boot reserves the kernel image, initramfs, crashkernel, the memmap of every
+   present online section, the boot page tables and section metadata;
+2. min_free_kbytes is computed from the remaining (managed) online memory, and raised by
+   khugepaged when THP is on — both before the standby initcall;
+3. ≤ 6.18: sclp adds every usable standby block (memmap from online memory unless
+   memmap_on_memory applies; page tables always from online memory);
+   ≥ 6.19: only a small object per block;
+4. user space must still fit above the min watermark.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from memmapcalc.config.model import StandbyHandling
+from memmapcalc.core import metadata, pagetables, watermarks
+from memmapcalc.core.blocks import block_size, present_sections, standby_blocks, standby_range
+from memmapcalc.core.explain import Explained, mib
+from memmapcalc.core.memmap import MemmapOnMemory, memmap_size, standby_memmap_on_memory
+from memmapcalc.core.params import Params
+from memmapcalc.core.s390 import PAGE, SEGMENT
+from memmapcalc.kernel.behaviour import rule_for
+from memmapcalc.units import KiB, MiB
+
+#: Order and names of the items of ``charged_at_ipl`` (the JSON contract).
+CHARGED_ITEMS = ("kernel_image", "initramfs", "crashkernel", "online_memmap", "standby_memmap",
+                 "page_tables", "metadata", "min_free", "userspace")
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """The online-memory budget of one machine at IPL."""
+
+    block_size: Explained[int]
+    standby_blocks: Explained[int]
+    memmap_per_block: Explained[int]
+    memmap_on_memory: MemmapOnMemory
+    charged: dict[str, Explained[int]]
+    #: page-table parts (boot identity, boot vmemmap, top level, standby identity/vmemmap)
+    page_table_parts: dict[str, Explained[int]]
+    min_free_parts: tuple[Explained[int], Explained[int] | None, Explained[bool]]
+    section_size: Explained[int]
+    required: int
+    margin: int
+
+    @property
+    def usable_standby(self) -> int:
+        return self.standby_blocks.value * self.block_size.value
+
+
+def budget(p: Params) -> Budget:
+    """Charge IPL's consumers to online memory and return the budget with explanations."""
+    versions, source = rule_for("section_size", p.version)
+    section = Explained(p.behaviour.section_size, lambda: (f"1 << SECTION_SIZE_BITS = {mib(p.behaviour.section_size)}"),
+                        source, versions)
+    block = block_size(section.value, p.increment, p.block_size)
+    b = block.value
+    blocks = standby_blocks(p.online, p.standby, b)
+    start, end = standby_range(p.online, p.standby, b)
+    per_block = memmap_size(b, p.struct_page)
+    mom = standby_memmap_on_memory(
+        block=b, struct_page=p.struct_page, pageblock=p.pageblock, mode=p.memmap_on_memory,
+        force_accepted=p.behaviour.force_mode, standby=p.standby_handling,
+        sclp_support=p.sclp_memmap_on_memory, edat1=p.edat1)
+
+    sections = present_sections(p.online, section.value)
+    section_map = -(-(section.value // PAGE * p.struct_page) // SEGMENT) * SEGMENT
+    online_memmap = Explained(
+        sections * section_map,
+        lambda: (f"{sections} present sections × ALIGN({mib(section.value)} / 4 KiB × {p.struct_page} B, 1 MiB) "
+        f"= {sections} × {mib(section_map)} = {mib(sections * section_map)}"),
+        "mm/sparse.c sparse_init_nid(), section_map_size()")
+    parts = {
+        "boot_identity": pagetables.boot_identity(p.online, p.edat1, p.edat2),
+        "boot_vmemmap": pagetables.boot_vmemmap(online_memmap.value, p.edat1,
+                                                p.behaviour.pte_table_early),
+        "top_level": pagetables.top_level(p.online + p.standby,
+                                          (p.online + p.standby) // PAGE * p.struct_page),
+    }
+    boot_meta = metadata.boot_metadata(p.online, section.value, b, p.pageblock)
+    crash = -(-p.crashkernel // MiB) * MiB
+
+    boot_add = p.standby_handling is StandbyHandling.BOOT_ADD
+    if boot_add:
+        parts["standby_identity"] = pagetables.standby_identity(
+            start, end, b, p.online, p.edat1, p.edat2, p.behaviour.pte_table_runtime)
+        parts["standby_vmemmap"] = pagetables.standby_vmemmap(
+            start, end, p.struct_page, online_memmap.value, p.edat1, p.behaviour.pte_table_runtime)
+        standby_meta = metadata.standby_boot_add_metadata(start, end, p.online, section.value, b,
+                                                          p.pageblock)
+        on_block = mom.used.value
+        standby_memmap = Explained(
+            0 if on_block else blocks.value * per_block.value,
+            (lambda: (f"memmap on the standby blocks themselves: 0 from online memory" if on_block else
+             f"{blocks.value} blocks × {mib(per_block.value)} = {mib(blocks.value * per_block.value)}")),
+            "drivers/s390/char/sclp_cmd.c sclp_detect_standby_memory() -> add_memory() -> "
+            "mm/sparse-vmemmap.c vmemmap_alloc_block()", "≤ 6.18 (boot-add)")
+    else:
+        standby_meta = metadata.standby_deferred_metadata(p.online, p.standby, b, blocks.value)
+        standby_memmap = Explained(0, "standby blocks are not added at IPL: memmap paid when a "
+                                   "block is configured", "drivers/s390/char/sclp_mem.c "
+                                   "sclp_config_mem_store()", "6.19 on (deferred)")
+
+    boot_reserved = (p.image + p.initramfs + crash + online_memmap.value + boot_meta.value
+                     + sum(parts[k].value for k in ("boot_identity", "boot_vmemmap", "top_level")))
+    managed = max(0, p.online - boot_reserved)
+    min_free_parts = watermarks.reserve(managed, p.online, p.pageblock, p.thp, p.edat1,
+                                        p.behaviour.min_free_kbytes_max)
+    base, raised, _ = min_free_parts
+    min_free_kb = max(base.value, raised.value if raised else 0)
+
+    page_table_total = sum(part.value for part in parts.values())
+    charged: dict[str, Explained[int]] = {
+        "kernel_image": Explained(p.image, lambda: (f"kernel.image = {mib(p.image)}"),
+                                  "vmlinux image_size + bss (arch/s390/boot/startup.c), given"),
+        "initramfs": Explained(p.initramfs, lambda: (f"kernel.initramfs = {mib(p.initramfs)}"),
+                               "init/initramfs.c: image kept until unpacked, given"),
+        "crashkernel": Explained(crash, lambda: (f"roundup({mib(p.crashkernel)}, 1 MiB) = {mib(crash)}"),
+                                 "arch/s390/kernel/setup.c reserve_crashkernel(), "
+                                 "KEXEC_CRASH_MEM_ALIGN"),
+        "online_memmap": online_memmap,
+        "standby_memmap": standby_memmap,
+        "page_tables": Explained(page_table_total, lambda: (" + ".join(
+            f"{name} {mib(part.value)}" for name, part in parts.items()) + f" = {mib(page_table_total)}"),
+            "arch/s390/boot/vmem.c, arch/s390/mm/vmem.c"),
+        "metadata": Explained(boot_meta.value + standby_meta.value,
+                              lambda: (f"online {mib(boot_meta.value)} + standby {mib(standby_meta.value)}"),
+                              "mm/sparse.c, drivers/base/memory.c, drivers/s390/char/sclp_mem.c"),
+        "min_free": Explained(min_free_kb * KiB, lambda: (f"max({base.value} kB, khugepaged "
+                              f"{raised.value if raised else 0} kB) = {min_free_kb} kB"),
+                              "mm/page_alloc.c, mm/khugepaged.c"),
+        "userspace": Explained(p.userspace, lambda: (f"boot.userspace = {mib(p.userspace)}"), "given"),
+    }
+    required = sum(item.value for item in charged.values())
+    return Budget(block_size=block, standby_blocks=blocks, memmap_per_block=per_block,
+                  memmap_on_memory=mom, charged=charged, page_table_parts=parts,
+                  min_free_parts=min_free_parts, section_size=section, required=required,
+                  margin=p.online - required)
+
+
+def verdict(margin: int, online: int, min_margin: int) -> str:
+    """``fail`` below the configured minimum margin, ``warn`` below 10 % of online, else ``pass``."""
+    if margin < min_margin:
+        return "fail"
+    if margin * 10 < online:
+        return "warn"
+    return "pass"
+
+
+def passes(p: Params) -> bool:
+    """Does IPL leave at least ``min_margin``?  (warn counts as passing.)"""
+    return verdict(budget(p).margin, p.online, p.min_margin) != "fail"

@@ -1,0 +1,115 @@
+"""The memory map (struct page array) of a block and whether it can live on the block.
+
+Sources: mm/memory_hotplug.c ``memory_block_memmap_size()``,
+``memory_block_memmap_on_memory_pages()``, ``mhp_supports_memmap_on_memory()`` (6.9+
+text); s390 gates in drivers/s390/char/sclp_cmd.c / sclp_mem.c.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from dataclasses import dataclass
+
+from memmapcalc.config.model import MemmapMode, StandbyHandling
+from memmapcalc.core.explain import Explained, mib
+from memmapcalc.core.s390 import PAGE, SEGMENT
+
+
+@lru_cache(maxsize=4096)
+def memmap_size(block: int, struct_page: int) -> Explained[int]:
+    """``memory_block_memmap_size() = block / PAGE_SIZE * sizeof(struct page)``.
+
+    Example: 256 MiB / 4 KiB × 64 B = 4 MiB; 1 GiB -> 16 MiB (16 MiB per GiB).
+    """
+    value = block // PAGE * struct_page
+    return Explained(value, lambda: (f"{mib(block)} / 4 KiB × {struct_page} B = {mib(value)}"),
+                     "mm/memory_hotplug.c memory_block_memmap_size()", "5.13 on (same rule before)")
+
+
+def memmap_pages(memmap: int, pageblock: int, force: bool) -> int:
+    """``memory_block_memmap_on_memory_pages()``: memmap pages, rounded up to a whole
+    pageblock in force mode (``pageblock_align``); the extra pages are wasted.
+
+    Example: 128 MiB block, 4 MiB pageblocks, force: 512 pages -> 1024 (2 MiB wasted).
+    """
+    pages = -(-memmap // PAGE)
+    if force:
+        per_block = pageblock // PAGE
+        pages = -(-pages // per_block) * per_block
+    return pages
+
+
+@dataclass(frozen=True, slots=True)
+class MemmapOnMemory:
+    """Whether standby blocks carry their own memmap, and what that costs inside the block."""
+
+    used: Explained[bool]
+    #: pages of the block holding its memmap (0 when not used)
+    pages: int
+    #: pages beyond the memmap itself that force mode's pageblock rounding wastes
+    wasted_pages: int
+
+
+@lru_cache(maxsize=4096)
+def generic_support(block: int, struct_page: int, pageblock: int, mode: MemmapMode,
+                    force_accepted: bool) -> tuple[bool, str]:
+    """``mhp_supports_memmap_on_memory()`` (6.9+; the s390 gate is separate).
+
+    True when: the parameter is Y or force; the memmap is whole pages; the memmap pages
+    (force-rounded) are whole pageblocks; they are not the whole block; and the memmap is
+    whole PMDs (generic ``arch_supports_memmap_on_memory()``: 1 MiB segments on s390).
+    Example: 256 MiB block, SP 64, 1 MiB pageblocks, Y -> 1024 pages: supported.
+    """
+    effective = mode if (mode is not MemmapMode.FORCE or force_accepted) else MemmapMode.OFF
+    if effective is MemmapMode.OFF:
+        reason = ("memmap_on_memory=force is not accepted before 6.6 (kstrtobool fails; stays N)"
+                  if mode is MemmapMode.FORCE else "memory_hotplug.memmap_on_memory is N")
+        return False, reason
+    size = block // PAGE * struct_page
+    pages = memmap_pages(size, pageblock, effective is MemmapMode.FORCE)
+    per_block = pageblock // PAGE
+    if size % PAGE:
+        return False, f"memmap {size} B is not whole pages"
+    if pages % per_block:
+        return False, f"memmap {pages} pages is not a multiple of the pageblock ({per_block} pages)"
+    if pages == block // PAGE:
+        return False, "the memmap would fill the whole block"
+    if size % SEGMENT:
+        return False, f"memmap {mib(size)} is not a multiple of the 1 MiB PMD (segment)"
+    return True, f"memmap {pages} pages = whole pageblocks of {per_block} pages and whole 1 MiB PMDs"
+
+
+@lru_cache(maxsize=4096)
+def standby_memmap_on_memory(*, block: int, struct_page: int, pageblock: int, mode: MemmapMode,
+                             force_accepted: bool, standby: StandbyHandling, sclp_support: bool,
+                             edat1: bool) -> MemmapOnMemory:
+    """Whether standby blocks get MHP_MEMMAP_ON_MEMORY.
+
+    * sclp never asks (≤ 6.8, or a kernel without the s390 support): no.
+    * boot-add with support (6.9–6.18): sclp asks only with EDAT1
+      (``cpu_has_edat1() ? MHP_MEMMAP_ON_MEMORY | MHP_OFFLINE_INACCESSIBLE : MHP_NONE``),
+      the core honours it only if ``mhp_supports_memmap_on_memory()``.
+    * deferred (6.19+): the per-block ``memmap_on_memory`` attribute defaults to
+      ``mhp_supports_memmap_on_memory()``; sclp_mem.c has no EDAT1 test any more.
+    """
+    size = block // PAGE * struct_page
+    ok, why = generic_support(block, struct_page, pageblock, mode, force_accepted)
+    versions = "6.9 to 6.18 (boot-add)" if standby is StandbyHandling.BOOT_ADD else "6.19 on (deferred)"
+    if not sclp_support:
+        used = Explained(False, "the kernel's s390 sclp driver never requests MHP_MEMMAP_ON_MEMORY",
+                         "drivers/s390/char/sclp_cmd.c add_memory_merged(): MHP_NONE", "before 6.9")
+    elif standby is StandbyHandling.BOOT_ADD and not edat1:
+        used = Explained(False, "no EDAT1: sclp adds standby blocks with MHP_NONE",
+                         "drivers/s390/char/sclp_cmd.c add_memory_merged(): "
+                         "cpu_has_edat1() ? MHP_MEMMAP_ON_MEMORY : MHP_NONE", versions)
+    else:
+        gate = "EDAT1 present and " if standby is StandbyHandling.BOOT_ADD else ""
+        used = Explained(ok, lambda: (f"{gate}mhp_supports_memmap_on_memory(): {why}"),
+                         "mm/memory_hotplug.c mhp_supports_memmap_on_memory()"
+                         + ("; drivers/s390/char/sclp_mem.c sclp_init_mem() default" if
+                            standby is StandbyHandling.DEFERRED else ""), versions)
+    if not used.value:
+        return MemmapOnMemory(used, 0, 0)
+    pages = memmap_pages(size, pageblock, mode is MemmapMode.FORCE)
+    return MemmapOnMemory(used, pages, pages - -(-size // PAGE))

@@ -1,0 +1,147 @@
+"""s390 kernel page tables charged to online memory: identity map and vmemmap.
+
+Geometry (arch/s390/include/asm/pgtable.h, pgalloc.h): every region/segment (CRST) table
+is 16 KiB; a segment table spans 2 GiB (2048 × 1 MiB entries); a PTE table maps 1 MiB.
+CRST tables always come from online memory, never from a memmap_on_memory altmap
+(arch/s390/mm/vmem.c ``vmem_crst_alloc``).  Population rules (vmem.c
+``modify_pmd_table``/``modify_pte_table``, boot/vmem.c for the boot identity map):
+
+* identity map: 2 GiB region-3 leaves with EDAT2 when a whole aligned 2 GiB is mapped in
+  one request, else 1 MiB segment leaves with EDAT1, else 4 KiB PTEs;
+* vmemmap: 1 MiB frames with EDAT1 (no PTE tables), else PTE tables + 4 KiB pages.
+
+Windows are counted exactly: a segment table is paid by the first mapping that touches
+its 2 GiB window.  With SP = 64 one 2 GiB vmemmap window covers 128 GiB of memory.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from memmapcalc.core.explain import Explained, mib
+from memmapcalc.core.s390 import CRST_TABLE, PAGE, REGION3_ENTRY, REGION3_TABLE_SPAN, SEGMENT
+from memmapcalc.units import KiB, TiB
+
+#: The decompressor packs two 2 KiB PTE tables into one page (arch/s390/boot/vmem.c).
+BOOT_PTE_TABLE = 2 * KiB
+
+
+def windows(start: int, end: int, span: int) -> tuple[int, int]:
+    """Indices ``[first, last + 1)`` of the ``span``-sized windows that ``[start, end)`` touches."""
+    if end <= start:
+        return (0, 0)
+    return (start // span, (end - 1) // span + 1)
+
+
+def new_windows(start: int, end: int, span: int, covered_end: int) -> int:
+    """Windows touched by ``[start, end)`` beyond those already touched by ``[0, covered_end)``."""
+    first, stop = windows(start, end, span)
+    _, covered_stop = windows(0, covered_end, span)
+    return max(0, stop - max(first, covered_stop))
+
+
+@lru_cache(maxsize=4096)
+def boot_identity(online: int, edat1: bool, edat2: bool) -> Explained[int]:
+    """Identity map of online memory built by the decompressor (arch/s390/boot/vmem.c
+    ``setup_vmem``/``pgtable_populate``).
+
+    EDAT2: region-3 leaves for whole 2 GiB windows, a segment table for a partial last
+    window and for window 0 (the lowcore page is mapped with 4 KiB PTEs: one PTE table).
+    EDAT1: one segment table per 2 GiB window + the lowcore PTE table.  Neither: segment
+    tables + one 2 KiB PTE table per MiB.
+    Example: 4 GiB online, EDAT1 -> 2 × 16 KiB + 2 KiB = 34 KiB.
+    """
+    first, stop = windows(0, online, REGION3_ENTRY)
+    count = stop - first
+    if edat1 and edat2:
+        partial = 1 if online % REGION3_ENTRY and count > 1 else 0
+        segment_tables = 1 + partial
+        pte_tables = 1
+        rule = f"EDAT2: region-3 leaves; segment tables for window 0 (lowcore) + {partial} partial"
+    elif edat1:
+        segment_tables, pte_tables = count, 1
+        rule = f"EDAT1: {count} × 2 GiB windows -> segment tables, 1 lowcore PTE table"
+    else:
+        segment_tables, pte_tables = count, -(-online // SEGMENT)
+        rule = f"no EDAT: {count} segment tables, {pte_tables} PTE tables (one per MiB)"
+    value = segment_tables * CRST_TABLE + pte_tables * BOOT_PTE_TABLE
+    formula = lambda: (f"{rule}: {segment_tables} × 16 KiB + {pte_tables} × 2 KiB = {mib(value)}")
+    return Explained(value, formula, "arch/s390/boot/vmem.c setup_vmem(), pgtable_populate()")
+
+
+@lru_cache(maxsize=4096)
+def boot_vmemmap(online_vmemmap: int, edat1: bool, pte_table: int) -> Explained[int]:
+    """Page tables of the online memory's vmemmap (mm/sparse.c ``sparse_init`` ->
+    arch/s390/mm/vmem.c ``vmemmap_populate``, early memblock allocations).
+
+    Example: 16 sections × 4 MiB = 64 MiB of vmemmap, EDAT1 -> one segment table, 16 KiB.
+    """
+    _, segment_tables = windows(0, online_vmemmap, REGION3_ENTRY)
+    pte_tables = 0 if edat1 else -(-online_vmemmap // SEGMENT)
+    value = segment_tables * CRST_TABLE + pte_tables * pte_table
+    kind = "1 MiB frames, no PTE tables" if edat1 else f"{pte_tables} PTE tables × {mib(pte_table)}"
+    formula = lambda: (f"vmemmap {mib(online_vmemmap)}: {segment_tables} segment tables × 16 KiB, {kind} "
+               f"= {mib(value)}")
+    return Explained(value, formula, "arch/s390/mm/vmem.c vmemmap_populate(), modify_pmd_table(), "
+                     "vmem_pte_alloc() (early)")
+
+
+def standby_identity(start: int, end: int, block: int, online: int, edat1: bool, edat2: bool,
+                     pte_table: int) -> Explained[int]:
+    """Identity map of standby blocks added at IPL, one ``vmem_add_mapping(addr, block)`` each.
+
+    A block of at least 2 GiB maps its whole 2 GiB windows with region-3 leaves (EDAT2);
+    smaller blocks need a segment table per new 2 GiB window (EDAT1); without EDAT a PTE
+    table per MiB as well.  Example: standby [2 GiB, 256 GiB) in 256 MiB blocks, EDAT1
+    -> 127 segment tables = 2032 KiB.
+    """
+    leaves = edat2 and edat1 and block >= REGION3_ENTRY
+    segment_tables = 0 if leaves else new_windows(start, end, REGION3_ENTRY, online)
+    pte_tables = 0 if edat1 else (end - start) // SEGMENT
+    value = segment_tables * CRST_TABLE + pte_tables * pte_table
+    rule = ("EDAT2 and blocks ≥ 2 GiB: region-3 leaves" if leaves else
+            f"{segment_tables} new 2 GiB windows × 16 KiB")
+    if not edat1:
+        rule += f" + {pte_tables} PTE tables × {mib(pte_table)}"
+    return Explained(value, lambda: (f"{rule} = {mib(value)}"),
+                     "arch/s390/mm/vmem.c vmem_add_mapping(), modify_pud_table(), modify_pmd_table()",
+                     "boot-add kernels (≤ 6.18)")
+
+
+def standby_vmemmap(start: int, end: int, struct_page: int, online_vmemmap: int, edat1: bool,
+                    pte_table: int) -> Explained[int]:
+    """vmemmap page tables of standby blocks added at IPL (always online memory, even when
+    the memmap itself is on the block).
+
+    The block at physical A uses vmemmap ``[A·SP/4K, (A+B)·SP/4K)``.  EDAT1: a segment
+    table per new 2 GiB vmemmap window (= 128 GiB of memory at SP 64).  No EDAT1: a PTE
+    table per MiB of vmemmap as well.  Example: standby [4 GiB, 256 GiB), EDAT1 -> vmemmap
+    [64 MiB, 4 GiB) -> 1 new window = 16 KiB.
+    """
+    vstart, vend = start // PAGE * struct_page, end // PAGE * struct_page
+    segment_tables = new_windows(vstart, vend, REGION3_ENTRY, online_vmemmap)
+    pte_tables = 0 if edat1 else -(-(vend - vstart) // SEGMENT)
+    value = segment_tables * CRST_TABLE + pte_tables * pte_table
+    formula = lambda: (f"vmemmap [{mib(vstart)}, {mib(vend)}): {segment_tables} new segment tables × 16 KiB"
+               + ("" if edat1 else f" + {pte_tables} PTE tables × {mib(pte_table)}")
+               + f" = {mib(value)}")
+    return Explained(value, formula, "arch/s390/mm/vmem.c vmemmap_populate(), modify_pmd_table(), "
+                     "vmem_pte_alloc()", "boot-add kernels (≤ 6.18)")
+
+
+@lru_cache(maxsize=4096)
+def top_level(address_space_end: int, vmemmap_end: int) -> Explained[int]:
+    """The kernel ASCE's top tables: one region-3 table while the kernel address space fits
+    in a 3-level layout; beyond that a region-2 table and a region-3 table per 4 TiB of
+    identity map and of vmemmap (arch/s390/boot/startup.c ``setup_kernel_memory_layout``).
+
+    The 2 TiB threshold stands for "identity map + vmemmap + vmalloc fit in 4 TiB";
+    the layout's exact size is not modelled (a 16 KiB table either way).
+    """
+    if address_space_end + vmemmap_end <= 2 * TiB:
+        return Explained(CRST_TABLE, "3-level kernel address space: 1 region-3 table = 16 KiB",
+                         "arch/s390/boot/startup.c setup_kernel_memory_layout()")
+    r3 = -(-address_space_end // REGION3_TABLE_SPAN) + -(-vmemmap_end // REGION3_TABLE_SPAN)
+    value = (1 + r3) * CRST_TABLE
+    return Explained(value, lambda: (f"4-level: 1 region-2 + {r3} region-3 tables × 16 KiB = {mib(value)}"),
+                     "arch/s390/boot/startup.c setup_kernel_memory_layout()")

@@ -1,0 +1,48 @@
+"""``--explain``: every number of an evaluation with its formula, source and versions.
+
+Nothing here computes: it collects the :class:`~memmapcalc.core.explain.Explained`
+records that the model built while computing each value, so an explanation can never
+disagree with the number it explains.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from memmapcalc.core.budget import CHARGED_ITEMS
+from memmapcalc.core.evaluate import Evaluation
+from memmapcalc.core.explain import Explained
+
+
+def explained_items(evaluation: Evaluation) -> dict[str, dict[str, Explained[Any]]]:
+    """The records by group: derived values, charged items, page-table parts, limits."""
+    b = evaluation.budget
+    base, raised, thp = b.min_free_parts
+    derived: dict[str, Explained[Any]] = {
+        "section_size": b.section_size,
+        "block_size": b.block_size,
+        "standby_blocks": b.standby_blocks,
+        "memmap_per_block": b.memmap_per_block,
+        "memmap_on_memory": b.memmap_on_memory.used,
+        "min_free_kbytes": base,
+        "thp_khugepaged": thp,
+    }
+    if raised is not None:
+        derived["khugepaged_min_free_kbytes"] = raised
+    limits: dict[str, Explained[Any]] = {}
+    if evaluation.max_standby is not None:
+        limits["max_standby"] = evaluation.max_standby
+    if evaluation.min_online is not None:
+        limits["min_online"] = evaluation.min_online
+    return {
+        "derived": derived,
+        "charged_at_ipl": {key: b.charged[key] for key in CHARGED_ITEMS},
+        "page_tables": dict(b.page_table_parts),
+        "limits": limits,
+    }
+
+
+def explanation(evaluation: Evaluation) -> dict[str, dict[str, dict[str, Any]]]:
+    """The ``explain`` object of the JSON contract."""
+    return {group: {key: item.to_dict() for key, item in items.items()}
+            for group, items in explained_items(evaluation).items()}
