@@ -31,8 +31,10 @@ _EXTENSIONS = (".yaml", ".yml", ".toml", ".json")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True, help="Colour in text output (NO_COLOR/FORCE_COLOR honoured).")
 @click.option("-q", "--quiet", count=True, help="Text: only failing machines (-qq: nothing).")
+@click.option("--exit-zero", is_flag=True,
+              help="Exit 0 even when machines fail (report-only runs); input errors still exit 2.")
 def check(paths: tuple[str, ...], configs: tuple[str, ...], fmt: str | None, explain: bool,
-          output: str | None, color: str, quiet: int) -> int:
+          output: str | None, color: str, quiet: int, exit_zero: bool) -> int:
     """Check machine configs (files or directories): will each machine IPL?
 
     Exit status: 0 every machine passes or warns, 1 at least one fails, 2 any input or
@@ -54,7 +56,9 @@ def check(paths: tuple[str, ...], configs: tuple[str, ...], fmt: str | None, exp
     if fmt == "text":
         click.echo(_summary(results), err=True)
     verdicts = {r["verdict"] for r in results}
-    return EXIT_ERROR if "error" in verdicts else EXIT_FAIL if "fail" in verdicts else EXIT_OK
+    if "error" in verdicts:
+        return EXIT_ERROR
+    return EXIT_FAIL if "fail" in verdicts and not exit_zero else EXIT_OK
 
 
 def _load_all(inputs: list[str]) -> Iterator[Any]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from memmapcalc.importers.draft import KEYS, SIZE_KEYS, MachineDraft, Sourced, Value
 from memmapcalc.units import format_size
@@ -38,12 +38,32 @@ def render(drafts: Sequence[MachineDraft], fmt: str, command: str, source: str) 
     """Render ``drafts`` (read by ``command`` from ``source``) in ``fmt``."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
-    messages = _messages(drafts, source, with_provenance=fmt == "json")
+    shared, drafts = _shared(drafts)
+    messages = _messages(shared, drafts, source, with_provenance=fmt == "json")
     if fmt == "json":
         return Rendered(_json(drafts), messages)
     header = _header(command, source, fleet=len(drafts) > 1)
+    header += "".join(f"# {line}\n" for line in _draft_comments(shared))
     body = _yaml(drafts) if fmt == "yaml" else _toml(drafts)
     return Rendered(header + body, messages)
+
+
+def _shared(drafts: Sequence[MachineDraft]) -> tuple[MachineDraft, list[MachineDraft]]:
+    """Move what every draft of a fleet says alike (left-out keys, notes) into one shared
+    draft, said once at the top instead of once per machine."""
+    if len(drafts) < 2:
+        return MachineDraft(), list(drafts)
+    common_unknown = {key: reason for key, reason in drafts[0].unknown.items()
+                      if all(d.unknown.get(key) == reason for d in drafts)}
+    common_notes = [note for note in drafts[0].notes if all(note in d.notes for d in drafts)]
+    shared = MachineDraft(unknown=common_unknown, notes=common_notes)
+    trimmed = []
+    for draft in drafts:
+        copy = replace(draft, unknown={k: r for k, r in draft.unknown.items()
+                                       if k not in common_unknown},
+                       notes=[n for n in draft.notes if n not in common_notes])
+        trimmed.append(copy)
+    return shared, trimmed
 
 
 # --- shared -----------------------------------------------------------------------------
@@ -66,8 +86,13 @@ def _draft_comments(draft: MachineDraft) -> list[str]:
     return [_one_line(line) for line in lines]
 
 
-def _messages(drafts: Sequence[MachineDraft], source: str, with_provenance: bool) -> list[str]:
+def _messages(shared: MachineDraft, drafts: Sequence[MachineDraft], source: str,
+              with_provenance: bool) -> list[str]:
     out: list[str] = []
+    names = ", ".join(d.name or "?" for d in drafts)
+    out.extend(f"note: {source}: {key} not in the input, left out ({names}): {reason}"
+               for key, reason in shared.unknown.items())
+    out.extend(f"note: {source}: {note} ({names})" for note in shared.notes)
     for draft in drafts:
         where = source if len(drafts) == 1 or not draft.name else f"{source}: {draft.name}"
         out.extend(f"warning: {where}: partial config: {reason}" for reason in draft.partial)

@@ -1,0 +1,42 @@
+"""Sizes: binary units only, exact, and clear refusals."""
+
+from __future__ import annotations
+
+import pytest
+
+from memmapcalc.units import GiB, MiB, SizeError, format_size, human_size, parse_size
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("256M", 256 * MiB), ("256MiB", 256 * MiB), ("4G", 4 * GiB), ("4 GiB", 4 * GiB),
+    ("1T", 1 << 40), ("2P", 2 << 50), ("1E", 1 << 60), ("8K", 8192), ("8k", 8192),
+    ("4096B", 4096), (4096, 4096), (0, 0), ("1_024M", 1024 * MiB),
+])
+def test_parses_binary_sizes(text: object, expected: int) -> None:
+    assert parse_size(text) == expected
+
+
+@pytest.mark.parametrize(("value", "fragment"), [
+    ("16GB", "decimal unit 'GB'"), ("16gb", "decimal unit"), ("1.5G", "not a whole number"),
+    ("4096", "has no unit"), ("-1G", "negative"), (-1, "negative"),
+    ("99999999E", "larger than 16 EiB"), (1 << 64, "larger than 16 EiB"),
+    (True, "boolean"), (1.0, "floating-point"), (float("nan"), "floating-point"),
+    ("4X", "unknown unit"), ("", "not a size"), ([1], "expected a size"),
+])
+def test_refuses_with_reason(value: object, fragment: str) -> None:
+    with pytest.raises(SizeError, match=fragment):
+        parse_size(value)
+
+
+def test_format_size_is_exact() -> None:
+    assert format_size(256 * MiB) == "256M"
+    assert format_size(1536 * MiB) == "1536M"
+    assert format_size(3 * GiB) == "3G"
+    assert format_size(100) == "100"
+    assert parse_size(format_size(231680 * MiB)) == 231680 * MiB
+
+
+def test_human_size_never_rounds_up() -> None:
+    assert human_size(4 * GiB - MiB) == "3.99 GiB"
+    assert human_size(-412 * MiB) == "-412 MiB"
+    assert human_size(0) == "0 B"
