@@ -53,7 +53,10 @@ def read_input(path: str, stdin_filename: str | None) -> tuple[str, str]:
     """The input text and the name to use for it in messages."""
     if path == "-":
         source = stdin_filename or "<stdin>"
-        data = click.get_binary_stream("stdin").read()
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is None:
+            raise InputError(source, "standard input is closed; give a FILE")
+        data = stream.read()
     else:
         source = path
         try:

@@ -689,16 +689,26 @@ def _describe(spans: Sequence[Span], word: str, block_size: int | None) -> str:
         return f"no {word} rows in the table"
     hows = sorted({s.how for s in spans})
     column = " and ".join(hows)
-    numbers = [s for s in spans if s.first_block is not None and s.blocks]
+    numbers = [(s.first_block, s.first_block + s.blocks - 1) for s in spans
+               if s.first_block is not None and s.blocks]
     if block_size and len(numbers) == len(spans):
         count = sum(s.blocks or 0 for s in spans)
-        ranges = ", ".join(str(s.first_block) if s.blocks == 1
-                           else f"{s.first_block}-{(s.first_block or 0) + (s.blocks or 0) - 1}"
-                           for s in numbers)
+        ranges = _block_ranges(numbers)
         return (f"{count} {word} block{'s' if count != 1 else ''} × {format_size(block_size)} "
                 f"(blocks {ranges}), from the {column} column")
     rows = len(spans)
     return f"sum of {rows} {word} row{'s' if rows != 1 else ''}, from the {column} column"
+
+
+def _block_ranges(intervals: Sequence[tuple[int, int]]) -> str:
+    """``[(0, 6), (7, 7), (8, 9), (14, 14)]`` → ``0-9, 14`` (adjacent rows merged)."""
+    merged: list[list[int]] = []
+    for first, last in sorted(intervals):
+        if merged and first == merged[-1][1] + 1:
+            merged[-1][1] = last
+        else:
+            merged.append([first, last])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in merged)
 
 
 def _cross_check(listing: Listing, source: str, facts: LsmemFacts) -> None:
