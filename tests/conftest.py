@@ -52,3 +52,27 @@ def write(tmp_path: Path):  # type: ignore[no-untyped-def]
         return path
 
     return _write
+
+
+class Ran:
+    """What an in-process CLI run produced (same fields as subprocess.CompletedProcess)."""
+
+    def __init__(self, returncode: int, stdout: str, stderr: str) -> None:
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Run ``memmapcalc.cli.main(args)`` in this process (fast; same code as the console
+    script).  Use :func:`run_cli` where a real process matters (start-up, stdin, signals)."""
+    from memmapcalc.cli import main
+
+    def _run(*args: str) -> Ran:
+        monkeypatch.setenv("NO_COLOR", "1")
+        monkeypatch.delenv("MEMMAPCALC_FORMAT", raising=False)
+        capsys.readouterr()
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return Ran(code, out, err)
+
+    return _run
