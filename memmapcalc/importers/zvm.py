@@ -466,6 +466,23 @@ def _apply_define(guest: GuestStorage, define: DefineStorage, source: str) -> No
     if define.increment is not None:
         guest.increment = define.increment.nbytes
         guest.increment_from = f"INCREMENT {define.increment.text} of {what}"
+        _round_to_increment(guest, define.increment.nbytes)
+
+
+def _round_to_increment(guest: GuestStorage, increment: int) -> None:
+    """Storage comes in whole increments: "The AS size might be adjusted upward because of
+    the storage-increment size specified by the INCREMENT operand" (DEFINE STORAGE, z/VM
+    7.3).  Standby and reserved storage are rounded up too (conservative)."""
+    for attribute in ("online", "standby", "reserved"):
+        value = getattr(guest, attribute)
+        rounded = -(-value // increment) * increment
+        if rounded != value:
+            setattr(guest, attribute, rounded)
+            setattr(guest, f"{attribute}_from", f"{getattr(guest, f'{attribute}_from')}, rounded "
+                                                f"up to whole {format_size(increment)} increments")
+            guest.notes.append(f"{attribute} {format_size(value)} is not a whole number of "
+                               f"{format_size(increment)} increments; CP adjusts it upward "
+                               f"(taken as {format_size(rounded)})")
 
 
 def _check_maximum(guest: GuestStorage, source: str, line: int) -> None:
