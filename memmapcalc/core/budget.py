@@ -103,8 +103,10 @@ def budget(p: Params) -> Budget:
             "mm/sparse-vmemmap.c vmemmap_alloc_block()", "≤ 6.18 (boot-add)")
     else:
         standby_meta = metadata.standby_deferred_metadata(p.online, p.standby, b, blocks.value)
-        standby_memmap = Explained(0, "standby blocks are not added at IPL: memmap paid when a "
-                                   "block is configured", "drivers/s390/char/sclp_mem.c "
+        standby_memmap = Explained(0, lambda: (
+            f"0 at IPL: the {blocks.value} standby blocks are not added; each pays "
+            f"{mib(0 if mom.used.value else per_block.value)} of memmap from online memory when "
+            f"configured"), "drivers/s390/char/sclp_mem.c "
                                    "sclp_config_mem_store()", "6.19 on (deferred)")
 
     boot_reserved = (p.image + p.initramfs + crash + online_memmap.value + boot_meta.value

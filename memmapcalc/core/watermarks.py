@@ -35,8 +35,9 @@ def min_free_kbytes(managed: int, clamp_max: int) -> Explained[int]:
     value = min(max(raw, 128), clamp_max)
     formula = lambda: (f"clamp(isqrt({lowmem_kb} kB × 16), 128, {clamp_max}) = {value} kB "
                f"(managed online memory {mib(managed)})")
+    versions = "5.7 on" if clamp_max == 262144 else "before 5.7"
     return Explained(value, formula, "mm/page_alloc.c calculate_min_free_kbytes(), "
-                     "init_per_zone_wmark_min()")
+                     "init_per_zone_wmark_min()", versions)
 
 
 def populated_zones(online: int) -> int:
