@@ -82,7 +82,7 @@ def standby_boot_add_metadata(start: int, end: int, online: int, section: int, b
                f"{roots // PAGE} root pages × 4 KiB + {blocks} block devices × ~4 KiB = {mib(value)}")
     return Explained(value, formula, "mm/sparse.c section_activate(), sparse_index_init(); "
                      "drivers/base/memory.c add_memory_block() (device size estimated)",
-                     "boot-add kernels (≤ 6.18)")
+                     "≤ 6.18 (boot-add)")
 
 
 def standby_deferred_metadata(online: int, standby: int, block: int,

@@ -105,7 +105,7 @@ def standby_identity(start: int, end: int, block: int, online: int, edat1: bool,
         rule += f" + {pte_tables} PTE tables × {mib(pte_table)}"
     return Explained(value, lambda: (f"{rule} = {mib(value)}"),
                      "arch/s390/mm/vmem.c vmem_add_mapping(), modify_pud_table(), modify_pmd_table()",
-                     "boot-add kernels (≤ 6.18)")
+                     "≤ 6.18 (boot-add)")
 
 
 def standby_vmemmap(start: int, end: int, struct_page: int, online_vmemmap: int, edat1: bool,
@@ -126,7 +126,7 @@ def standby_vmemmap(start: int, end: int, struct_page: int, online_vmemmap: int,
                + ("" if edat1 else f" + {pte_tables} PTE tables × {mib(pte_table)}")
                + f" = {mib(value)}")
     return Explained(value, formula, "arch/s390/mm/vmem.c vmemmap_populate(), modify_pmd_table(), "
-                     "vmem_pte_alloc()", "boot-add kernels (≤ 6.18)")
+                     "vmem_pte_alloc()", "≤ 6.18 (boot-add)")
 
 
 @lru_cache(maxsize=4096)
