@@ -96,6 +96,21 @@ def apply_overrides(drafts: Sequence[Any], *, name: str | None, kernel_version: 
             if before is not None and before != value:
                 draft.notes.append(f"{option} replaces {key} = {before} read from the input")
             draft.set(key, value, f"{option} option")
+        _flag_small_blocks(draft)
+
+
+def _flag_small_blocks(draft: Any) -> None:
+    """Blocks below 256 MiB need a kernel with small sections (s390: 128 MiB from Linux
+    6.13).  Without kernel.version, `check` assumes the oldest kernel and its 256 MiB
+    sections and refuses the config, so say so here rather than there."""
+    from memmapcalc.units import MiB, format_size
+
+    block = draft.get("memory.block_size")
+    if isinstance(block, int) and block < 256 * MiB and draft.get("kernel.version") is None:
+        draft.partial.append(f"memory blocks of {format_size(block)} need kernel.version (s390 "
+                             f"has 128 MiB sections from Linux 6.13); without it `check` assumes "
+                             f"the oldest kernel's 256 MiB sections and refuses the config: pass "
+                             f"--kernel-version")
 
 
 def write_result(drafts: Sequence[Any], *, fmt: str, output: str | None, strict: bool,

@@ -124,6 +124,17 @@ def test_242_columns_and_memmap_parameter(name: str) -> None:
     assert "Linux 6.19+" in notes
 
 
+def test_242_through_the_cli_needs_a_kernel_version_for_128m_blocks(invoke: Invoke) -> None:
+    text = (LSMEM / "lsmem-2.42-s390-configured.txt").read_text()
+    flagged = invoke("import", "lsmem", stdin=text)
+    assert flagged.code == 0 and "partial config: memory blocks of 128M" in flagged.err
+    result = invoke("import", "lsmem", "--kernel-version", "6.19", stdin=text)
+    assert "PARTIAL" not in result.out
+    machine = load_config(result.out)[0]
+    assert (machine.memory.online, machine.memory.standby) == (2 * GiB + 128 * MiB, 896 * MiB)
+    assert machine.kernel.memmap_on_memory.value == "on"
+
+
 def test_242_json_without_summary_leaves_memmap_mode_out() -> None:
     draft = lsmem_machine((LSMEM / "lsmem-2.42-s390-configured.json").read_text(), "j")
     assert draft.get("memory.standby") == 896 * MiB
