@@ -26,7 +26,8 @@ def output_options(function: F) -> F:
     function = click.option("--strict", is_flag=True,
                             help="Exit 2 instead of writing a config flagged as partial.")(function)
     function = click.option("-o", "--output", "output", metavar="FILE", default=None,
-                            help="Write the config to FILE (atomically) instead of stdout.")(function)
+                            help="Write the config to FILE (atomically) instead of stdout."
+                            )(function)
     function = click.option("-f", "--format", "fmt", type=click.Choice(["yaml", "json", "toml"]),
                             default="yaml", show_default=True,
                             help="Config format. JSON has no comments: where each value came "

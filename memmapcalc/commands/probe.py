@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import click
 
-from memmapcalc.commands.importing import apply_overrides, machine_options, output_options, write_result
+from memmapcalc.commands.importing import (
+    apply_overrides,
+    machine_options,
+    output_options,
+    write_result,
+)
 
 
 @click.command("probe", context_settings={"help_option_names": ["-h", "--help"]})

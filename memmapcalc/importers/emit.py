@@ -114,10 +114,13 @@ def _ordered(draft: MachineDraft) -> list[tuple[str, Sourced]]:
     return items
 
 
-def _sections(draft: MachineDraft) -> tuple[list[tuple[str, Sourced]], dict[str, list[tuple[str, Sourced]]]]:
+Items = list[tuple[str, Sourced]]
+
+
+def _sections(draft: MachineDraft) -> tuple[Items, dict[str, Items]]:
     """Split the keys into top-level ones and ``memory``/``cpu``/``kernel`` sections."""
-    top: list[tuple[str, Sourced]] = []
-    sections: dict[str, list[tuple[str, Sourced]]] = {}
+    top: Items = []
+    sections: dict[str, Items] = {}
     for key, item in _ordered(draft):
         if "." in key:
             section, leaf = key.split(".", 1)
@@ -148,10 +151,8 @@ def _one_line(text: str) -> str:
 def _yaml(drafts: Sequence[MachineDraft]) -> str:
     if len(drafts) == 1:
         return _yaml_machine(drafts[0], indent="", first_prefix="")
-    parts = ["machines:\n"]
-    for draft in drafts:
-        parts.append(_yaml_machine(draft, indent="    ", first_prefix="  - "))
-    return "".join(parts)
+    items = [_yaml_machine(draft, indent="    ", first_prefix="  - ") for draft in drafts]
+    return "machines:\n" + "".join(items)
 
 
 def _yaml_machine(draft: MachineDraft, indent: str, first_prefix: str) -> str:

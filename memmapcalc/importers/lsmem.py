@@ -689,8 +689,9 @@ def _describe(spans: Sequence[Span], word: str, block_size: int | None) -> str:
         return f"no {word} rows in the table"
     hows = sorted({s.how for s in spans})
     column = " and ".join(hows)
-    numbers = [(s.first_block, s.first_block + s.blocks - 1) for s in spans
-               if s.first_block is not None and s.blocks]
+    numbers = [(first, first + count - 1) for first, count in
+               ((s.first_block, s.blocks) for s in spans)
+               if first is not None and count]
     if block_size and len(numbers) == len(spans):
         count = sum(s.blocks or 0 for s in spans)
         ranges = _block_ranges(numbers)
@@ -743,9 +744,11 @@ def _totals_from_summary(listing: Listing, source: str, facts: LsmemFacts,
         facts.standby_from = '"Total offline memory" summary line (bytes, lsmem -b)'
     else:
         _rounded_summary(source, facts, online_line, offline_line, total)
+    assert facts.online is not None and facts.standby is not None
     if total is not None and facts.online + facts.standby != total:
-        raise InputError(source, f"the summary adds up to {format_size(facts.online + facts.standby)}"
-                                 f" but the table to {format_size(total)}; truncated output?",
+        both = format_size(facts.online + facts.standby)
+        raise InputError(source, f"the summary adds up to {both} but the table to "
+                                 f"{format_size(total)}; truncated output?",
                          _where(online_line.line))
 
 

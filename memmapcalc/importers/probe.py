@@ -275,8 +275,9 @@ def _blocks_with_firmware(ctx: _Context) -> tuple[list[int], list[int]]:
             configured_offline.append(block.index)
             standby.append(block.index)
     if deconfigured:
-        draft.notes.append(f"{len(deconfigured)} deconfigured block(s) (memory{_ranges(deconfigured)})"
-                           f": standby memory a Linux 6.19+ kernel does not add at IPL")
+        draft.notes.append(f"{len(deconfigured)} deconfigured block(s) "
+                           f"(memory{_ranges(deconfigured)}): standby memory a Linux 6.19+ "
+                           f"kernel does not add at IPL")
     if configured_offline:
         draft.notes.append(f"{len(configured_offline)} configured but offline block(s) "
                            f"(memory{_ranges(configured_offline)}) counted as standby "
@@ -381,9 +382,9 @@ def _memmap_mode(ctx: _Context) -> None:
                                f"{from_cmdline} but the kernel reports {param.strip()}")
         return
     if from_cmdline is not None:
-        mode = _safe_mode(from_cmdline)
-        if mode is not None:
-            draft.set("kernel.memmap_on_memory", mode,
+        parsed = _safe_mode(from_cmdline)
+        if parsed is not None:
+            draft.set("kernel.memmap_on_memory", parsed,
                       f"memory_hotplug.memmap_on_memory={from_cmdline} on {_where(ctx, 'cmdline')}")
             return
     draft.leave_out("kernel.memmap_on_memory", "neither the memory_hotplug module parameter nor "

@@ -252,7 +252,8 @@ def _parse_define(words: Sequence[str], text: str, number: int, source: str
     tokens = list(words)
     if tokens and tokens[0].upper() == "CP":
         tokens = tokens[1:]
-    if len(tokens) < 2 or not _abbrev(tokens[0], "DEFINE", 3) or not _abbrev(tokens[1], "STORAGE", 2):
+    if len(tokens) < 2 or not (_abbrev(tokens[0], "DEFINE", 3)
+                               and _abbrev(tokens[1], "STORAGE", 2)):
         return None
     where = f"line {number}"
     rest = tokens[2:]
@@ -506,7 +507,8 @@ def resolve_query(query: QueryResponse, source: str) -> GuestStorage:
         raise InputError(source, "QUERY VIRTUAL STORAGE response without a STORAGE size", where)
 
     def text(key: str) -> str:
-        return f"{key} = {values[key].text} in the QUERY VIRTUAL STORAGE response (line {query.line})"
+        return (f"{key} = {values[key].text} in the QUERY VIRTUAL STORAGE response "
+                f"(line {query.line})")
 
     guest = GuestStorage(
         name=query.name, online=storage.nbytes, online_from=text("STORAGE"),
@@ -553,7 +555,8 @@ def guest_machine(guest: GuestStorage, origin: str, reserved: str = "standby") -
     if guest.increment is not None:  # z/VM sizes are whole MB (K is rounded up)
         draft.set("memory.increment", guest.increment, guest.increment_from)
     else:
-        draft.leave_out("memory.increment", "CP chooses it; `QUERY VIRTUAL STORAGE` shows it as INC")
+        draft.leave_out("memory.increment",
+                        "CP chooses it; `QUERY VIRTUAL STORAGE` shows it as INC")
     if guest.maximum is not None:
         draft.notes.append(f"maximum storage {format_size(guest.maximum)} ({guest.maximum_from}) "
                            f"is not standby memory: it only caps later DEFINE STORAGE commands")

@@ -97,8 +97,8 @@ def test_help_does_not_import_heavy_modules() -> None:
 
 def test_fixture_checksums_match_the_readme() -> None:
     readme = (DATA / "README.md").read_text()
-    listed = dict((name, digest) for digest, name in
-                  re.findall(r"^([0-9a-f]{64})  (\S+)$", readme, re.MULTILINE))
+    listed = {name: digest for digest, name in
+              re.findall(r"^([0-9a-f]{64})  (\S+)$", readme, re.MULTILINE)}
     assert len(listed) == 11
     for name, digest in listed.items():
         assert hashlib.sha256((DATA / name).read_bytes()).hexdigest() == digest, name

@@ -83,7 +83,8 @@ def _linux619(root: Path, with_firmware: bool = True) -> None:
         _write(root, f"sys/devices/system/memory/memory{index}/phys_device", f"{index * 64}\n")
     if with_firmware:
         for index in range(24):
-            _write(root, f"sys/firmware/memory/memory{index}/config", "1\n" if index < 16 else "0\n")
+            configured = "1\n" if index < 16 else "0\n"
+            _write(root, f"sys/firmware/memory/memory{index}/config", configured)
             _write(root, f"sys/firmware/memory/memory{index}/memmap_on_memory",
                    "0\n" if index < 16 else "1\n")
     _write(root, "sys/module/memory_hotplug/parameters/memmap_on_memory", "Y\n")

@@ -126,8 +126,8 @@ def test_query_without_standby_is_flagged_partial(invoke: Invoke) -> None:
 
 @pytest.mark.parametrize(("text", "nbytes"), [
     ("512M", 512 * MiB), ("2T", 2 * TiB), ("0", 0), ("1K", MiB), ("1025K", 2 * MiB),
-    ("2096128K", 2047 * MiB), ("16E", 16 << 60), ("16384P", 16384 << 50), ("9999999M", 9999999 * MiB),
-    ("4g", 4 * GiB),
+    ("2096128K", 2047 * MiB), ("16E", 16 << 60), ("16384P", 16384 << 50),
+    ("9999999M", 9999999 * MiB), ("4g", 4 * GiB),
 ])
 def test_zvm_sizes(text: str, nbytes: int) -> None:
     assert parse_zvm_size(text, "s", "w") == nbytes
