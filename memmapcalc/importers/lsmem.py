@@ -340,18 +340,29 @@ def _parse_text(lines: Sequence[str], start: int, source: str,
                                      "this output has one", f"line {table[0][0] + 1}")
         found = _check_columns(names, source, f"line {table[0][0] + 1}")
         header_line = table[0][1]
-        raw = not header_line.startswith(" ") and "  " not in header_line.rstrip()
         body = table[1:]
-        if raw and all(len(line.split(" ")) == len(found) for _, line in body):
-            return Listing("raw", found, _raw_rows(body, found), summary)
+        if not body:
+            raise InputError(source, "the table has a header but no rows; truncated output?",
+                             f"line {table[0][0] + 2}")
+        # Raw output (-r) separates cells by exactly one space and never pads; a table
+        # pads its header and right-aligned cells.
+        raw = (not header_line.startswith(" ") and "  " not in header_line.rstrip()
+               and not any(line.startswith(" ") for _, line in body))
+        if raw:
+            return Listing("raw", found, _raw_rows(body, found, source), summary)
         return Listing("table", found, _aligned_rows(body, header_tokens, found, source), summary)
     return _headerless(table, source, columns, summary)
 
 
-def _raw_rows(body: Sequence[tuple[int, str]], columns: Sequence[str]) -> tuple[Row, ...]:
+def _raw_rows(body: Sequence[tuple[int, str]], columns: Sequence[str],
+              source: str) -> tuple[Row, ...]:
     rows = []
     for number, line in body:
-        cells = [(_unescape(cell) or None) for cell in line.split(" ")]
+        cells = [(_unescape(cell) or None) for cell in line.rstrip("\r").split(" ")]
+        if len(cells) != len(columns):
+            raise InputError(source, f"{len(cells)} cells where the header names "
+                                     f"{len(columns)} columns (lsmem -r separates cells by one "
+                                     f"space); truncated or edited output?", f"line {number + 1}")
         rows.append(Row(number + 1, dict(zip(columns, cells, strict=True))))
     return tuple(rows)
 
@@ -695,8 +706,9 @@ def _describe(spans: Sequence[Span], word: str, block_size: int | None) -> str:
     if block_size and len(numbers) == len(spans):
         count = sum(s.blocks or 0 for s in spans)
         ranges = _block_ranges(numbers)
+        label = "blocks" if "," in ranges or "-" in ranges else "block"
         return (f"{count} {word} block{'s' if count != 1 else ''} × {format_size(block_size)} "
-                f"(blocks {ranges}), from the {column} column")
+                f"({label} {ranges}), from the {column} column")
     rows = len(spans)
     return f"sum of {rows} {word} row{'s' if rows != 1 else ''}, from the {column} column"
 

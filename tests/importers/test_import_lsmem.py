@@ -239,6 +239,10 @@ TABLE = dict(ALL_RUNS)["lsmem-s390-zvm-6g: $ lsmem"]
     ("Memory block size:       256M\nTotal online memory:     4.8G\n", None,
      "Total offline memory"),
     ("hello world\n", None, "column"),
+    ("RANGE SIZE STATE REMOVABLE BLOCK\n"
+     "0x0000000000000000-0x000000006fffffff 1.8G online yes 0-6\n"
+     "0x0000000070000000-0x000000007fffffff 256M online\n", "line 3", "3 cells"),
+    (TABLE.splitlines()[0] + "\n", "line 2", "header but no rows"),
 ])
 def test_bad_input_is_one_clear_error(invoke: Invoke, text: str, where: str | None,
                                       words: str) -> None:
