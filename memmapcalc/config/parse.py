@@ -105,7 +105,7 @@ def _parse_yaml(text: str, source: str) -> Any:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
-        problem = error.problem or error.context or "syntax error"
+        problem = ", ".join(part for part in (error.context, error.problem) if part) or "syntax error"
         raise InputError(source, f"invalid YAML: {problem}", where) from None
     except yaml.YAMLError as error:
         raise InputError(source, f"invalid YAML: {error}") from None
