@@ -84,16 +84,14 @@ def apply_overrides(drafts: Sequence[Any], *, name: str | None, kernel_version: 
             KernelVersion.parse(kernel_version)
         except ValueError as error:
             raise click.BadParameter(str(error), param_hint="--kernel-version") from None
-    overrides = {"name": name, "kernel.version": kernel_version, "cpu.edat1": edat1,
-                 "kernel.memmap_on_memory": memmap}
+    overrides = {"name": ("--name", name), "kernel.version": ("--kernel-version", kernel_version),
+                 "cpu.edat1": ("--edat1" if edat1 else "--no-edat1", edat1),
+                 "kernel.memmap_on_memory": ("--memmap-on-memory", memmap)}
     for draft in drafts:
-        for key, value in overrides.items():
+        for key, (option, value) in overrides.items():
             if value is None:
                 continue
             before = draft.get(key)
-            option = "--" + key.split(".")[-1].replace("_", "-")
-            if key == "cpu.edat1":
-                option = "--edat1" if value else "--no-edat1"
             if before is not None and before != value:
                 draft.notes.append(f"{option} replaces {key} = {before} read from the input")
             draft.set(key, value, f"{option} option")

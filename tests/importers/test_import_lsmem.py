@@ -88,6 +88,8 @@ def test_toml_output_parses_and_validates(invoke: Invoke) -> None:
     assert data["cpu"] == {"edat1": False}
     assert data["kernel"] == {"version": "6.8"}
     assert "# --no-edat1 option" in result.out
+    assert "# --kernel-version option" in result.out
+    assert "# --name option" in result.out
     machine = load_config(result.out, "toml")[0]
     assert machine.cpu.edat1 is False
 
