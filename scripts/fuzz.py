@@ -1,0 +1,218 @@
+"""Mutation fuzzer for memmapcalc's loaders and importers.
+
+Every input must end in a result or a clean :class:`memmapcalc.errors.InputError`:
+a traceback (any other exception), a hang (an input taking longer than ``--timeout``)
+or unbounded memory is a finding.  Seeds are the repository's own inputs: the example
+configs, the bad-input corpus and the importer fixtures; mutations flip and delete
+bytes, splice seeds, truncate, and insert tokens that have broken parsers before (YAML
+1.1 forms, anchors and aliases, deep nesting, odd Unicode, huge numbers).
+
+    python scripts/fuzz.py --inputs 100000 --seed 1          # the documented long run
+    python scripts/fuzz.py --inputs 2000 --findings /tmp/f   # save failing inputs
+
+Exit status 0 when nothing was found, 1 otherwise.  Deterministic for a given seed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import signal
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKENS = [b": ", b"\n", b"  ", b"- ", b"[", b"]", b"{", b"}", b",", b"&a ", b"*a", b"<<: *a",
+          b"0755", b"1:30", b"0x1F", b"1e3", b".nan", b".inf", b"-1", b"16GB", b"99999999E",
+          b"18446744073709551616", b"yes", b"no", b"on", b"~", b"null", b"true", b'"', b"'",
+          b"#", b"---\n", b"...", b"\t", b"\x00", b"\xff\xfe", b"\xef\xbb\xbf", "\u00e9".encode(),
+          "\U0001f600".encode(), b"\\", b"%", b"=", b"[[", b"]]", b"0x", b"-", b"4G", b"128M",
+          b"online", b"offline", b"STANDBY", b"RESERVED", b"STORAGE", b"USER", b"MAXSTORAGE",
+          b"DEFINE STORAGE", b"*", b"0x0000000000000000-0x000000006fffffff", b"Memory block size:",
+          b'"memory": ', b"machines:", b"defaults:", b"[" * 64, b"9" * 40]
+
+
+class Finding(Exception):
+    """An input that ended badly; the message says how."""
+
+
+@dataclass
+class Target:
+    """A function under test and the file name that selects its format."""
+
+    name: str
+    call: Callable[[bytes], object]
+    seeds: list[bytes] = field(default_factory=list)
+    #: the exceptions that are this target's documented way to refuse an input
+    refusals: tuple[type[BaseException], ...] = ()
+
+
+def _seeds(pattern_dirs: list[tuple[Path, tuple[str, ...]]]) -> list[bytes]:
+    found: list[bytes] = []
+    for directory, suffixes in pattern_dirs:
+        if directory.is_dir():
+            for path in sorted(directory.rglob("*")):
+                if path.is_file() and (not suffixes or path.suffix in suffixes) and \
+                        path.stat().st_size < 64 * 1024:
+                    found.append(path.read_bytes())
+    return found or [b"memory:\n  online: 4G\n"]
+
+
+def targets() -> list[Target]:
+    """The loaders (YAML, TOML, JSON; machines evaluated) and the importers."""
+    from memmapcalc.config.load import load_bytes
+    from memmapcalc.core.evaluate import evaluate
+    from memmapcalc.errors import InputError
+
+    def loader(fmt: str) -> Callable[[bytes], object]:
+        def run(raw: bytes) -> object:
+            for loaded in load_bytes(raw, f"fuzz.{fmt}", fmt):
+                if loaded.machine is not None:
+                    evaluate(loaded.machine)
+                elif not isinstance(loaded.error, InputError):
+                    raise Finding("a Loaded without machine and without InputError")
+            return None
+        return run
+
+    configs = [(ROOT / "configs", (".yaml", ".yml", ".toml", ".json")),
+               (ROOT / "tests" / "corpus" / "config", ())]
+    found = [Target(f"load-{fmt}", loader(fmt), _seeds(configs)) for fmt in ("yaml", "toml", "json")]
+    found.extend(_importer_targets())
+    return found
+
+
+def _importer_targets() -> list[Target]:
+    from memmapcalc.errors import InputError
+
+    data = ROOT / "tests" / "data"
+    found: list[Target] = []
+    try:
+        from memmapcalc.importers.lsmem import lsmem_machine
+        from memmapcalc.importers.zvm import zvm_machines
+    except ImportError:  # importers not present in this checkout
+        return found
+    text = lambda raw: raw.decode("utf-8", "replace")  # noqa: E731 - the commands decode like this
+    found.append(Target("import-lsmem", lambda raw: lsmem_machine(text(raw), "fuzz.txt"),
+                        _seeds([(data / "lsmem", ())])))
+    found.append(Target("import-zvm", lambda raw: zvm_machines(text(raw), "fuzz.direct"),
+                        _seeds([(data / "zvm", ())])))
+    try:
+        from memmapcalc.importers import sysfs
+    except ImportError:
+        return found
+    for name in ("parse_cpuinfo", "kernel_parameters", "parse_meminfo_total", "parse_sysinfo"):
+        function = getattr(sysfs, name, None)
+        if function is not None:
+            found.append(Target(f"sysfs-{name}", lambda raw, f=function: f(text(raw)),
+                                _seeds([(data / "lscpu-s390", ())]),
+                                (getattr(sysfs, "SysfsError", InputError),)))
+    return found
+
+
+def mutate(rng: random.Random, seed: bytes, seeds: list[bytes]) -> bytes:
+    data = bytearray(seed)
+    for _ in range(rng.randint(1, 6)):
+        choice = rng.randrange(7)
+        where = rng.randint(0, len(data))
+        if choice == 0 and data:  # flip a byte
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        elif choice == 1 and data:  # delete a range
+            end = min(len(data), where + rng.randint(1, 32))
+            del data[where:end]
+        elif choice == 2:  # insert a token
+            data[where:where] = rng.choice(TOKENS)
+        elif choice == 3 and data:  # duplicate a range
+            end = min(len(data), where + rng.randint(1, 64))
+            data[where:where] = data[where:end] * rng.randint(1, 4)
+        elif choice == 4:  # splice another seed
+            other = rng.choice(seeds)
+            cut = rng.randint(0, len(other))
+            data[where:] = other[cut:]
+        elif choice == 5:  # truncate
+            del data[where:]
+        else:  # swap a line
+            lines = bytes(data).split(b"\n")
+            if len(lines) > 2:
+                i, j = rng.randrange(len(lines)), rng.randrange(len(lines))
+                lines[i], lines[j] = lines[j], lines[i]
+                data = bytearray(b"\n".join(lines))
+    return bytes(data)
+
+
+def _alarm(signum: int, frame: object) -> None:
+    raise TimeoutError
+
+
+def run(inputs: int, seed: int = 1, timeout: float = 5.0, findings_dir: str | None = None,
+        memory_limit_mib: int = 1024, log: Callable[[str], None] = print) -> list[str]:
+    """Fuzz ``inputs`` inputs spread over all targets; return the findings' descriptions."""
+    from memmapcalc.errors import InputError
+
+    rng = random.Random(seed)
+    all_targets = targets()
+    findings: list[str] = []
+    slowest = 0.0
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    started = time.perf_counter()
+    try:
+        for index in range(inputs):
+            target = all_targets[index % len(all_targets)]
+            raw = mutate(rng, rng.choice(target.seeds), target.seeds)
+            t0 = time.perf_counter()
+            signal.setitimer(signal.ITIMER_REAL, timeout)
+            try:
+                target.call(raw)
+            except InputError:
+                pass
+            except TimeoutError:
+                findings.append(_record(findings_dir, target.name, index, raw, "hang"))
+            except target.refusals:
+                pass
+            except Exception:  # noqa: BLE001 - every other exception is a finding
+                findings.append(_record(findings_dir, target.name, index, raw,
+                                        traceback.format_exc(limit=4)))
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+            slowest = max(slowest, time.perf_counter() - t0)
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    if peak_mib > memory_limit_mib:
+        findings.append(f"peak memory {peak_mib} MiB > {memory_limit_mib} MiB")
+    elapsed = time.perf_counter() - started
+    log(f"fuzzed {inputs} inputs over {len(all_targets)} targets "
+        f"({', '.join(t.name for t in all_targets)}) in {elapsed:.1f} s; slowest input "
+        f"{slowest * 1000:.1f} ms; peak RSS {peak_mib} MiB; findings: {len(findings)}")
+    return findings
+
+
+def _record(directory: str | None, target: str, index: int, raw: bytes, what: str) -> str:
+    description = f"{target} input #{index}: {what.strip().splitlines()[-1]}"
+    if directory:
+        os.makedirs(directory, exist_ok=True)
+        Path(directory, f"{target}-{index}.bin").write_bytes(raw)
+        Path(directory, f"{target}-{index}.txt").write_text(what)
+    return description
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--inputs", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--timeout", type=float, default=5.0, help="seconds per input")
+    parser.add_argument("--findings", help="directory for failing inputs")
+    args = parser.parse_args(argv)
+    findings = run(args.inputs, args.seed, args.timeout, args.findings)
+    for finding in findings[:50]:
+        print("finding:", finding)
+    return 1 if findings else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
