@@ -179,3 +179,29 @@ def test_evaluate_params_equals_evaluate() -> None:
     m = machine_from_mapping({"memory": {"online": "4G", "standby": "100G"}}, "x.yaml", "x")
     assert evaluate_params(resolve(m)).budget.required == evaluate(m).budget.required
     assert GiB  # sizes module is what the strategies count in
+
+
+SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-(2**70), 2**70),
+                    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=12),
+                    st.sampled_from(["4G", "256M", "16GB", "on", "force", "6.8", "deferred",
+                                     "s390x", "1.5G", "-1G", "99999999E"]))
+KEYS = st.sampled_from(["memory", "online", "standby", "increment", "block_size", "cpu", "edat1",
+                        "edat2", "kernel", "version", "memmap_on_memory", "standby", "image",
+                        "boot", "userspace", "min_margin", "name", "arch", "$schema", "machines",
+                        "defaults", "x"])
+DOCUMENTS = st.recursive(SCALARS, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.dictionaries(KEYS, inner, max_size=6)), max_leaves=25)
+
+
+@settings(max_examples=int(os.environ.get("MEMMAPCALC_PROPERTY_EXAMPLES", "150")),
+          deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(DOCUMENTS)
+def test_any_document_is_a_machine_or_a_clean_error(document: Any) -> None:
+    from memmapcalc.config.load import machines_from_document
+
+    for loaded in machines_from_document(document, "doc.json"):
+        if loaded.machine is None:
+            assert isinstance(loaded.error, InputError)
+            assert "\n" not in str(loaded.error)
+        else:
+            evaluate(loaded.machine)
