@@ -31,6 +31,10 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
                "Write a machine config from lsmem output or a z/VM directory."),
     "probe": ("memmapcalc.commands.probe", "probe",
               "Read this system (or a --sysroot copy) and write its machine config."),
+    "schema": ("memmapcalc.commands.schema", "schema",
+               "Print the JSON Schema of machine config files (for editors and CI)."),
+    "completion": ("memmapcalc.commands.completion", "completion",
+                   "Print the shell completion script for bash, zsh or fish."),
 }
 
 

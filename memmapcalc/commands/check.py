@@ -1,117 +1,202 @@
 """``memmapcalc check``: evaluate machine configs and report; the exit status is the verdict.
 
-Heavy modules (pydantic, yaml, the model, rich) are imported inside the command body so
-that ``--help`` and completion stay fast.
+The run streams: each machine is loaded, evaluated and handed to the format's writer
+before the next is read, so ``-f jsonl`` writes every result as soon as it exists and a
+run over 100,000 machines holds one machine at a time (json, sarif and a junit suite
+need all their results before writing and keep them).  Heavy modules (pydantic, yaml,
+the model, rich) are imported inside the command body so that ``--help`` and completion
+stay fast; rich only for ``-f text``.
+
+Exit status: 0 every machine passes or warns; 1 at least one fails (or warns, with
+``--fail-on warn``) and every input was understood; 2 any usage or input error, whatever
+else happened (an unreadable config is never hidden behind a verdict); ``--exit-zero``
+turns 1 into 0 but never 2 into 0.  130 (Ctrl-C) and 141 (stdout closed) come from
+:func:`memmapcalc.cli.main`.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import click
 
 from memmapcalc.render import FORMATS
 
-_EXTENSIONS = (".yaml", ".yml", ".toml", ".json")
+VERDICTS = ("pass", "warn", "fail", "error")
 
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
 @click.option("-c", "--config", "configs", multiple=True, type=click.Path(allow_dash=True),
               help="A machine config file (repeatable); same as a positional PATH.")
-@click.option("-f", "--format", "fmt", type=click.Choice(sorted(FORMATS)), default=None,
+@click.option("--stdin-filename", metavar="NAME",
+              help="Name for standard input ('-') in results; its extension picks the format "
+                   "(YAML when it has none).")
+@click.option("-f", "--format", "fmt", type=click.Choice(list(FORMATS)), default=None,
               envvar="MEMMAPCALC_FORMAT", show_envvar=True,
               help="Report format (default: text).")
-@click.option("--explain", is_flag=True, help="Show every number with its formula and kernel source.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True),
               help="Write the report to FILE (atomically) instead of stdout.")
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
+              help="What-if: set a config key for every machine (repeatable), e.g. "
+                   "--set kernel.version=6.19.")
+@click.option("--explain", is_flag=True, help="Show every number with its formula and kernel source.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True, help="Colour in text output (NO_COLOR/FORCE_COLOR honoured).")
-@click.option("-q", "--quiet", count=True, help="Text: only failing machines (-qq: nothing).")
+@click.option("-q", "--quiet", count=True,
+              help="No summary; text shows failing machines only (-qq: no report on stdout).")
+@click.option("--fail-on", type=click.Choice(["fail", "warn"]), default="fail", show_default=True,
+              help="Lowest verdict that makes the exit status 1 (warn: a stricter gate).")
 @click.option("--exit-zero", is_flag=True,
               help="Exit 0 even when machines fail (report-only runs); input errors still exit 2.")
-def check(paths: tuple[str, ...], configs: tuple[str, ...], fmt: str | None, explain: bool,
-          output: str | None, color: str, quiet: int, exit_zero: bool) -> int:
-    """Check machine configs (files or directories): will each machine IPL?
+def check(paths: tuple[str, ...], configs: tuple[str, ...], stdin_filename: str | None,
+          fmt: str | None, output: str | None, sets: tuple[str, ...], explain: bool, color: str,
+          quiet: int, fail_on: str, exit_zero: bool) -> int:
+    """Check machine configs (files, directories, '-' for stdin): will each machine IPL?
 
     Exit status: 0 every machine passes or warns, 1 at least one fails, 2 any input or
     usage error.
     """
     from memmapcalc.cli import EXIT_ERROR, EXIT_FAIL, EXIT_OK
-    from memmapcalc.render import RenderOptions, renderer
+    from memmapcalc.render import MACHINE_FORMATS, RenderOptions, writer
+
+    inputs = _inputs([*configs, *paths], stdin_filename)
+    overrides: Sequence[Any] = ()
+    if sets:
+        from memmapcalc.overrides import parse_overrides
+
+        overrides = parse_overrides(sets)
+    fmt = fmt or "text"
+    to_stdout = output in (None, "-")
+    options = RenderOptions(color=fmt not in MACHINE_FORMATS and _color(color, to_stdout),
+                            quiet=quiet, explain=explain)
+    # Error lines on stderr unless the report itself shows them on the terminal (text).
+    tell_errors = quiet < 2 and not (fmt == "text" and to_stdout)
+    tally = Tally(tell_errors)
+    results = tally.count(_results(inputs, stdin_filename, overrides, explain))
+    if to_stdout and quiet >= 2:
+        for _ in results:  # check everything, print nothing: the exit status is the answer
+            pass
+    elif to_stdout:
+        writer(fmt)(results, sys.stdout, options)
+        sys.stdout.flush()
+    else:
+        from memmapcalc.atomic import atomic_writer
+
+        with atomic_writer(output) as stream:  # type: ignore[arg-type]
+            writer(fmt)(results, stream, options)
+    # The summary is for people: with text, or when the report went to a file.  A machine
+    # format on stdout is read by a program, and stderr stays quiet unless input is bad.
+    if not quiet and (fmt == "text" or not to_stdout):
+        click.echo(tally.summary(), err=True)
+    if tally.counts["error"]:
+        return EXIT_ERROR
+    failing = tally.counts["fail"] + (tally.counts["warn"] if fail_on == "warn" else 0)
+    return EXIT_FAIL if failing and not exit_zero else EXIT_OK
+
+
+def _inputs(given: list[str], stdin_filename: str | None) -> list[str]:
+    if not given and stdin_filename is not None:
+        given = ["-"]  # `--stdin-filename x.yaml < x.yaml` reads stdin, as ruff does
+    if not given:
+        raise click.UsageError("give at least one config file or directory (or '-' for stdin)")
+    if given.count("-") > 1:
+        raise click.UsageError("'-' (standard input) can be given only once")
+    if stdin_filename is not None and "-" not in given:
+        raise click.UsageError("--stdin-filename names standard input; add '-' to the inputs")
+    return given
+
+
+def _color(choice: str, to_stdout: bool) -> bool:
     from memmapcalc.terminal import use_color
 
-    inputs = [*configs, *paths]
-    if not inputs:
-        raise click.UsageError("give at least one config file or directory (or --config FILE)")
-    fmt = fmt or "text"
-    results = [_evaluate(loaded, explain) for loaded in _load_all(inputs)]
-    colored = fmt == "text" and output in (None, "-") and use_color(color, sys.stdout)
-    text = renderer(fmt)(results, RenderOptions(color=colored, quiet=quiet, explain=explain))
-    if quiet < 2:
-        _emit(text, output)
-    if fmt == "text":
-        click.echo(_summary(results), err=True)
-    verdicts = {r["verdict"] for r in results}
-    if "error" in verdicts:
-        return EXIT_ERROR
-    return EXIT_FAIL if "fail" in verdicts and not exit_zero else EXIT_OK
+    if not to_stdout:  # a report file: colour only when asked for explicitly
+        return choice == "always"
+    return use_color(choice, sys.stdout)
 
 
-def _load_all(inputs: list[str]) -> Iterator[Any]:
-    from memmapcalc.config.load import Loaded, load_bytes, load_path
+class Tally:
+    """Counts verdicts as results stream past (for the summary and the exit status) and
+    tells unreadable configs on stderr when the report does not show them there."""
+
+    def __init__(self, tell_errors: bool) -> None:
+        self.counts = dict.fromkeys(VERDICTS, 0)
+        self.tell_errors = tell_errors
+
+    def count(self, results: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        for result in results:
+            self.counts[result["verdict"]] += 1
+            if self.tell_errors and result["verdict"] == "error":
+                click.echo(f"memmapcalc: error: {result['error']}", err=True)
+            yield result
+
+    def summary(self) -> str:
+        total = sum(self.counts.values())
+        noun = "machine" if total == 1 else "machines"
+        return f"{total} {noun}: " + ", ".join(f"{self.counts[v]} {v}" for v in VERDICTS)
+
+
+def _results(inputs: list[str], stdin_filename: str | None, overrides: Sequence[Any],
+             explain: bool) -> Iterator[dict[str, Any]]:
+    """The contract's result dict of every machine of every input, one at a time."""
+    from memmapcalc.config.load import iter_inputs
+    from memmapcalc.contract import error_dict, result_dict
+
+    evaluations = EvaluationCache()
+    for loaded in iter_inputs(inputs, stdin_filename, overrides):
+        if loaded.machine is None:
+            yield error_dict(loaded)
+            continue
+        try:
+            evaluation = evaluations.evaluate(loaded.machine)
+        except Exception as error:  # noqa: BLE001 - one machine's model bug must not hide the rest
+            if os.environ.get("MEMMAPCALC_DEBUG"):
+                raise
+            yield error_dict(_internal_error(loaded, error))
+            continue
+        yield result_dict(loaded, evaluation, explain)
+
+
+def _internal_error(loaded: Any, error: Exception) -> Any:
+    from dataclasses import replace
+
     from memmapcalc.errors import InputError
 
-    for path in inputs:
-        if path == "-":
-            yield from load_bytes(sys.stdin.buffer.read(), "<stdin>", "yaml")
-        elif os.path.isdir(path):
-            yield from (loaded for file in _walk(path) for loaded in load_path(file))
-        elif not os.path.exists(path):
-            yield Loaded(path, path, None, InputError(path, "no such file or directory"))
-        else:
-            yield from load_path(path)
+    problem = InputError(loaded.source, f"internal error while evaluating {loaded.name}: "
+                         f"{type(error).__name__}: {error} (set MEMMAPCALC_DEBUG=1 for a "
+                         f"traceback)")
+    return replace(loaded, machine=None, error=problem)
 
 
-def _walk(directory: str) -> list[str]:
-    """Config files below ``directory``, sorted, following no directory symlink twice."""
-    found: list[str] = []
-    seen: set[tuple[int, int]] = set()
-    for root, dirs, files in os.walk(directory, followlinks=True):
-        stat = os.stat(root)
-        if (stat.st_dev, stat.st_ino) in seen:
-            dirs[:] = []
-            continue
-        seen.add((stat.st_dev, stat.st_ino))
-        dirs.sort()
-        found.extend(os.path.join(root, f) for f in files if f.lower().endswith(_EXTENSIONS))
-    return sorted(found)
+class EvaluationCache:
+    """``evaluate(machine)`` for many machines, computed once per distinct configuration.
 
+    The model is a pure function of the machine's settings; its name (and ``$schema``)
+    only label the result.  Fleets repeat a few shapes many times (the same guest size on
+    the same kernel), so a run evaluates each shape once.  Bounded, so memory stays flat;
+    a machine whose settings cannot be hashed is simply evaluated.
+    """
 
-def _evaluate(loaded: Any, explain: bool) -> dict[str, Any]:
-    from memmapcalc.contract import error_dict, result_dict
-    from memmapcalc.core.evaluate import evaluate
+    LIMIT = 4096
 
-    if loaded.machine is None:
-        return error_dict(loaded)
-    return result_dict(loaded, evaluate(loaded.machine), explain)
+    def __init__(self) -> None:
+        from memmapcalc.core.evaluate import evaluate
 
+        self._evaluate = evaluate
+        self._known: dict[Any, Any] = {}
 
-def _emit(text: str, output: str | None) -> None:
-    if output in (None, "-"):
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    from memmapcalc.atomic import write_atomically
-
-    write_atomically(output, text)
-
-
-def _summary(results: list[dict[str, Any]]) -> str:
-    counts = {v: sum(r["verdict"] == v for r in results) for v in ("pass", "warn", "fail", "error")}
-    noun = "machine" if len(results) == 1 else "machines"
-    return (f"{len(results)} {noun}: {counts['pass']} pass, {counts['warn']} warn, "
-            f"{counts['fail']} fail, {counts['error']} error")
+    def evaluate(self, machine: Any) -> Any:
+        try:
+            key = machine.model_copy(update={"name": None, "schema_": None})
+            hash(key)
+        except TypeError:
+            return self._evaluate(machine)
+        evaluation = self._known.get(key)
+        if evaluation is None:
+            if len(self._known) >= self.LIMIT:
+                self._known.clear()
+            evaluation = self._known[key] = self._evaluate(machine)
+        return evaluation

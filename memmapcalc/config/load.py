@@ -1,21 +1,33 @@
 """From a file, stdin or a mapping to validated :class:`Machine` objects.
 
 A file holds one machine, or a fleet: ``machines: [...]`` with optional ``defaults:``
-that every machine inherits (see :func:`machines_from_document`).  Each machine is
-validated on its own, so one broken machine in a fleet is reported without hiding the
-others.  Errors name the file, the field (with line and column for YAML) and what is
-accepted.
+that every machine inherits (see :func:`iter_document`).  Each machine is validated on
+its own, so one broken machine in a fleet is reported without hiding the others.  Errors
+name the file, the field (with line and column for YAML) and what is accepted.
+
+The ``iter_*`` functions yield machines one at a time, so a caller that writes each
+result as it comes (``check -f jsonl``) never holds a fleet's validated machines at once;
+the list-returning functions are their eager forms.  ``overrides`` are ``--set`` values
+(:mod:`memmapcalc.overrides`), applied to each machine's mapping before validation.
 """
 
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from memmapcalc.config.model import Machine
 from memmapcalc.config.parse import decode, format_for, parse_document
 from memmapcalc.errors import InputError
+
+if TYPE_CHECKING:
+    from memmapcalc.overrides import Override
+
+#: How standard input is named in results when ``--stdin-filename`` is not given.
+STDIN_NAME = "<stdin>"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +47,96 @@ def default_name(source: str) -> str:
     return stem or base or "stdin"
 
 
+#: Extensions read when walking a directory (a file named explicitly is read by its extension
+#: too, and refused with a message when it has none of these).
+CONFIG_EXTENSIONS = (".yaml", ".yml", ".toml", ".json")
+
+
+def iter_inputs(inputs: Sequence[str], stdin_filename: str | None = None,
+                overrides: Sequence[Override] = ()) -> Iterator[Loaded]:
+    """Machines of every input, in order: files, directories (see :func:`find_configs`)
+    and ``-`` for standard input.  A missing path or a directory without configs is an
+    error entry; the other inputs are still read.
+    """
+    for path in inputs:
+        if path == "-":
+            yield from iter_stdin(stdin_filename, overrides)
+        elif os.path.isdir(path):
+            found = False
+            for item in find_configs(path):
+                found = True
+                if isinstance(item, InputError):
+                    yield Loaded(item.source, default_name(item.source), None, item)
+                else:
+                    yield from iter_path(item, overrides)
+            if not found:
+                yield Loaded(path, default_name(path.rstrip("/\\") or path), None, InputError(
+                    path, f"no config files ({', '.join(CONFIG_EXTENSIONS)}) in this directory"))
+        elif not os.path.lexists(path):
+            yield Loaded(path, default_name(path), None,
+                         InputError(path, "no such file or directory"))
+        else:
+            yield from iter_path(path, overrides)
+
+
+def find_configs(directory: str) -> Iterator[str | InputError]:
+    """Config files below ``directory``, found lazily in a stable order.
+
+    In each directory its files come first, sorted by name, then its subdirectories,
+    sorted by name, each walked the same way.  Names starting with ``.`` are skipped
+    (``.git``, ``.github``: a gate over a repository must not read CI workflows as
+    machines).  Symbolic links to directories are followed, but a directory reached a
+    second time (a link loop, or two links to one place) is not walked again.  A
+    directory that cannot be listed is yielded as an :class:`InputError`.
+    """
+    seen: set[tuple[int, int]] = set()
+    stack = [directory]
+    while stack:
+        current = stack.pop()
+        try:
+            info = os.stat(current)
+            if (info.st_dev, info.st_ino) in seen:
+                continue
+            seen.add((info.st_dev, info.st_ino))
+            with os.scandir(current) as listing:
+                entries = sorted((entry for entry in listing if not entry.name.startswith(".")),
+                                 key=lambda entry: entry.name)
+        except OSError as error:
+            yield InputError(current, f"cannot read directory: {error.strerror or error}")
+            continue
+        subdirectories = []
+        for entry in entries:
+            if _is_dir(entry):
+                subdirectories.append(entry.path)
+            elif entry.name.lower().endswith(CONFIG_EXTENSIONS):
+                yield entry.path
+        stack.extend(reversed(subdirectories))
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=True)
+    except OSError:  # a broken or looping link: not a directory; read it as a file, if named so
+        return False
+
+
 def load_path(path: str) -> list[Loaded]:
     """Read and validate every machine in ``path``; a file-level problem is one error entry."""
+    return list(iter_path(path))
+
+
+def load_bytes(raw: bytes, source: str, fmt: str) -> list[Loaded]:
+    """Validate every machine of a document given as bytes (a file's or stdin's)."""
+    return list(iter_bytes(raw, source, fmt))
+
+
+def machines_from_document(data: Any, source: str, yaml_text: str | None = None) -> list[Loaded]:
+    """One machine, or a fleet; see :func:`iter_document`."""
+    return list(iter_document(data, source, yaml_text))
+
+
+def iter_path(path: str, overrides: Sequence[Override] = ()) -> Iterator[Loaded]:
+    """Machines of the file ``path``, one at a time; a file-level problem is one error entry."""
     try:
         fmt = format_for(path)
         try:
@@ -44,60 +144,81 @@ def load_path(path: str) -> list[Loaded]:
                 raw = stream.read(MAX_READ)
         except OSError as error:
             raise InputError(path, f"cannot read: {error.strerror or error}") from None
-        return load_bytes(raw, path, fmt)
     except InputError as error:
-        return [Loaded(path, default_name(path), None, error)]
+        yield Loaded(path, default_name(path), None, error)
+        return
+    yield from iter_bytes(raw, path, fmt, overrides)
 
 
-def load_bytes(raw: bytes, source: str, fmt: str) -> list[Loaded]:
-    """Validate every machine of a document given as bytes (a file's or stdin's)."""
+def iter_stdin(filename: str | None = None,
+               overrides: Sequence[Override] = ()) -> Iterator[Loaded]:
+    """Machines read from standard input.
+
+    ``filename`` (``--stdin-filename``) names the document in results and messages and
+    chooses the format by its extension; without a known extension (or without a name)
+    the document is read as YAML, which also reads JSON.
+    """
+    source = filename or STDIN_NAME
+    raw = sys.stdin.buffer.read(MAX_READ)
+    yield from iter_bytes(raw, source, format_for(source, default="yaml"), overrides)
+
+
+def iter_bytes(raw: bytes, source: str, fmt: str,
+               overrides: Sequence[Override] = ()) -> Iterator[Loaded]:
+    """Machines of a document given as bytes (a file's or stdin's), one at a time."""
     try:
         text = decode(raw, source)
         data = parse_document(text, fmt, source)
     except InputError as error:
-        return [Loaded(source, default_name(source), None, error)]
-    return machines_from_document(data, source, text if fmt == "yaml" else None)
+        yield Loaded(source, default_name(source), None, error)
+        return
+    yield from iter_document(data, source, text if fmt == "yaml" else None, overrides)
 
 
-def machines_from_document(data: Any, source: str, yaml_text: str | None = None) -> list[Loaded]:
-    """One machine, or a fleet ``{machines: [...], defaults: {...}}``.
+def iter_document(data: Any, source: str, yaml_text: str | None = None,
+                  overrides: Sequence[Override] = ()) -> Iterator[Loaded]:
+    """One machine, or a fleet ``{machines: [...], defaults: {...}}``, one at a time.
 
     Fleet rule: each machine is ``defaults`` deep-merged with the machine's own mapping;
     the machine's value wins for every key it sets (nested tables are merged key by key,
-    any other value replaces the default).  A fleet machine without ``name`` is called
+    any other value, a list included, replaces the default).  ``--set`` overrides are
+    applied last, on top of both.  A fleet machine without ``name`` is called
     ``<file stem>[<index>]``.
     """
     stem = default_name(source)
     if not isinstance(data, dict):
         error = InputError(source, f"expected a mapping of keys at the top, got "
                            f"{_kind(data)}")
-        return [Loaded(source, stem, None, error)]
+        yield Loaded(source, stem, None, error)
+        return
     if "machines" not in data:
-        return [_one(data, source, stem, (), yaml_text)]
+        yield _one(data, source, stem, (), yaml_text, overrides)
+        return
     unknown = sorted(set(data) - {"machines", "defaults", "$schema"})
     machines, defaults = data.get("machines"), data.get("defaults", {})
     if unknown:
-        return [Loaded(source, stem, None, InputError(
+        yield Loaded(source, stem, None, InputError(
             source, f"unknown key {unknown[0]!r} beside 'machines'; a fleet file has machines, "
-            f"defaults and $schema", unknown[0]))]
+            f"defaults and $schema", unknown[0]))
+        return
     if not isinstance(machines, list) or not machines:
-        return [Loaded(source, stem, None, InputError(
-            source, "must be a non-empty list of machine mappings", "machines"))]
+        yield Loaded(source, stem, None, InputError(
+            source, "must be a non-empty list of machine mappings", "machines"))
+        return
     if not isinstance(defaults, dict):
-        return [Loaded(source, stem, None, InputError(
-            source, f"must be a mapping of machine keys, got {_kind(defaults)}", "defaults"))]
-    results: list[Loaded] = []
+        yield Loaded(source, stem, None, InputError(
+            source, f"must be a mapping of machine keys, got {_kind(defaults)}", "defaults"))
+        return
     for index, entry in enumerate(machines):
         name = f"{stem}[{index}]"
         if not isinstance(entry, dict):
-            results.append(Loaded(source, name, None, InputError(
-                source, f"expected a machine mapping, got {_kind(entry)}", f"machines[{index}]")))
+            yield Loaded(source, name, None, InputError(
+                source, f"expected a machine mapping, got {_kind(entry)}", f"machines[{index}]"))
             continue
         merged = deep_merge(defaults, entry)
         if "name" in entry and isinstance(entry["name"], str):
             name = entry["name"]
-        results.append(_one(merged, source, name, ("machines", index), yaml_text))
-    return results
+        yield _one(merged, source, name, ("machines", index), yaml_text, overrides)
 
 
 def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -112,39 +233,66 @@ def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]
 
 
 def _one(data: dict[str, Any], source: str, name: str, prefix: tuple[Any, ...],
-         yaml_text: str | None) -> Loaded:
+         yaml_text: str | None, overrides: Sequence[Override] = ()) -> Loaded:
     try:
-        machine = machine_from_mapping(data, source, name, prefix, yaml_text)
+        machine = machine_from_mapping(data, source, name, prefix, yaml_text, overrides)
     except InputError as error:
         return Loaded(source, name, None, error)
     return Loaded(source, machine.name or name, machine)
 
 
 def machine_from_mapping(data: Any, source: str = "<mapping>", name: str | None = None,
-                         prefix: tuple[Any, ...] = (), yaml_text: str | None = None) -> Machine:
-    """Validate a mapping as a machine (types, units, unknown keys, then consistency)."""
+                         prefix: tuple[Any, ...] = (), yaml_text: str | None = None,
+                         overrides: Sequence[Override] = ()) -> Machine:
+    """Validate a mapping as a machine (types, units, unknown keys, then consistency).
+
+    ``overrides`` (``--set``) are applied to the mapping first; an error at a key an
+    override set names the ``--set`` instead of a file position.
+    """
     from pydantic import ValidationError
 
     from memmapcalc.config.errors import describe, yaml_position
     from memmapcalc.config.semantics import FieldError, check_machine
 
+    if overrides and isinstance(data, dict):
+        from memmapcalc.overrides import apply_overrides
+
+        data = apply_overrides(data, overrides)
     try:
         machine = Machine.model_validate(data)
     except ValidationError as error:
         first = error.errors(include_url=False, include_input=True)[0]
-        location, message = describe(first, prefix, yaml_text)
-        raise InputError(source, message, location) from None
+        loc = tuple(part for part in first["loc"] if not str(part).startswith("function-"))
+        culprit = _blamed(overrides, loc)
+        location, message = describe(first, prefix, None if culprit else yaml_text)
+        raise InputError(source, message, f"{location}{culprit}") from None
     try:
         check_machine(machine)
     except FieldError as error:
-        path = (*prefix, *error.field.split("."))
+        field = tuple(error.field.split("."))
+        path = (*prefix, *field)
         location = ".".join(str(part) for part in path)
-        position = yaml_position(yaml_text, path) if yaml_text is not None else None
-        location = f"{location} ({position})" if position else location
+        culprit = _blamed(overrides, field)
+        position = (yaml_position(yaml_text, path) if yaml_text is not None and not culprit
+                    else None)
+        location = f"{location} ({position})" if position else f"{location}{culprit}"
         raise InputError(source, error.message, location) from None
     if machine.name is None and name is not None:
         machine = machine.model_copy(update={"name": name})
     return machine
+
+
+def _blamed(overrides: Sequence[Override], loc: tuple[Any, ...]) -> str:
+    """`` (from --set K=V)`` when an override set the key in error, else ``""``."""
+    if not overrides:
+        return ""
+    from memmapcalc.overrides import blame
+
+    found = blame(overrides, loc)
+    if found is None:
+        return ""
+    override, exact = found
+    return f" ({'from' if exact else 'with'} {override.label()})"
 
 
 def _kind(value: Any) -> str:

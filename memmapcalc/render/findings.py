@@ -1,0 +1,84 @@
+"""What the CI formats (github, junit, sarif) say about one result: a headline, details
+and, for an unreadable config, the line and column the error names.
+
+Plain text built from the JSON contract's result dict (:mod:`memmapcalc.contract`), so
+every format words a verdict the same way.  Sizes are for people (``4.4 GiB``); the
+exact bytes stay in json/jsonl.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from memmapcalc.units import human_size
+
+#: ``line 7, column 15`` (YAML, JSON, TOML syntax and field errors) or ``line 3``.
+_POSITION = re.compile(r"\bline (\d+)(?:, column (\d+))?")
+
+
+def headline(r: dict[str, Any]) -> str:
+    """One line: the verdict in words (for an error, the error without the file name)."""
+    verdict = r["verdict"]
+    if verdict == "error":
+        return error_message(r)
+    margin, online = r["margin"], r["online"]
+    if verdict == "fail":
+        if margin < 0:
+            return (f"cannot IPL: needs {human_size(r['required'])} of {human_size(online)} "
+                    f"online, short by {human_size(-margin)}")
+        return f"IPLs with {human_size(margin)} left, below boot.min_margin"
+    share = margin * 100 // online if online else 0
+    if verdict == "warn":
+        return (f"IPLs with only {human_size(margin)} of {human_size(online)} online left "
+                f"({share} %, less than 10 %)")
+    return f"IPLs: {human_size(margin)} of {human_size(online)} online left ({share} %)"
+
+
+def title(r: dict[str, Any]) -> str:
+    """A short title naming the machine: ``lnx01 cannot IPL``."""
+    return {"fail": f"{r['name']} cannot IPL", "warn": f"{r['name']} IPLs with little room",
+            "error": f"{r['name']}: invalid config", "pass": f"{r['name']} IPLs"}[r["verdict"]]
+
+
+def details(r: dict[str, Any]) -> list[str]:
+    """Further lines: the kernel behaviour, limits, each fix and note (none for errors)."""
+    if r["verdict"] == "error":
+        return []
+    kernel = r["kernel"]
+    version = kernel["version"] or "not given (oldest behaviour assumed)"
+    lines = [f"kernel {version}: {r['standby_blocks']} standby blocks of "
+             f"{human_size(r['block_size'])}, memmap {human_size(r['memmap_per_block'])} per block"]
+    limits = []
+    if r["max_standby"] is not None:
+        limits.append(f"max standby {human_size(r['max_standby'])}")
+    if r["min_online"] is not None:
+        limits.append(f"min online {human_size(r['min_online'])}")
+    if limits:
+        lines.append("; ".join(limits))
+    lines.extend(f"fix: {tip}" for tip in r["advice"])
+    lines.extend(f"note: {note}" for note in r["notes"])
+    return lines
+
+
+def message(r: dict[str, Any]) -> str:
+    """Headline and details, one per line."""
+    return "\n".join([headline(r), *details(r)])
+
+
+def error_message(r: dict[str, Any]) -> str:
+    """The error of an unreadable config without the leading ``path: `` (the formats name
+    the file separately)."""
+    text = str(r["error"])
+    prefix = f"{r['path']}: "
+    return text[len(prefix):] if text.startswith(prefix) else text
+
+
+def error_position(r: dict[str, Any]) -> tuple[int | None, int | None]:
+    """``(line, column)`` named by an error, 1-based; ``(None, None)`` when it names none."""
+    if r["verdict"] != "error":
+        return None, None
+    match = _POSITION.search(error_message(r))
+    if match is None:
+        return None, None
+    return int(match[1]), int(match[2]) if match[2] else None

@@ -1,0 +1,105 @@
+"""``--format sarif``: a SARIF 2.1.0 log with one result per machine that fails, warns or
+cannot be read; passing machines have none.
+
+Three rules: ``cannot-ipl`` (level error), ``low-margin`` (warning: IPLs with less than
+10 % of online memory left) and ``invalid-config`` (error, with the line and column the
+error names).  Each result points at its config file (a relative path stays relative to
+the repository root, as GitHub code scanning expects; line 1 when no line is known) and
+names the machine as a logical location, so machines of one fleet file stay apart.  The
+document validates against the OASIS SARIF 2.1.0 schema (tests/data/schemas).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from pathlib import PurePath
+from typing import Any, TextIO
+from urllib.parse import quote
+
+from memmapcalc import __version__
+from memmapcalc.render import RenderOptions
+from memmapcalc.render.findings import error_position, message
+
+SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+
+#: (id, verdict, level, short description, full description)
+RULES = (
+    ("cannot-ipl", "fail", "error", "The machine cannot IPL with this memory configuration.",
+     "What the kernel charges to online memory at IPL (kernel, initramfs, memory maps of "
+     "online and standby memory, page tables, watermarks, user space) exceeds online memory, "
+     "or leaves less than boot.min_margin."),
+    ("low-margin", "warn", "warning", "The machine IPLs with less than 10 % of online memory left.",
+     "The machine IPLs, but less than a tenth of online memory is left after what IPL charges."),
+    ("invalid-config", "error", "error", "The machine config cannot be read or is invalid.",
+     "The file is not valid YAML, TOML or JSON, or a key or value is not accepted; the "
+     "message names the field and what is accepted."),
+)
+_BY_VERDICT = {verdict: (index, rule_id, level)
+               for index, (rule_id, verdict, level, _, _) in enumerate(RULES)}
+
+
+def artifact_uri(path: str) -> str:
+    """A URI reference for a config path: relative paths stay relative (``/`` separated,
+    percent-encoded), absolute ones become ``file://`` URIs."""
+    if os.path.isabs(path):
+        return PurePath(path).as_uri()
+    return quote(path.replace(os.sep, "/"), safe="/")
+
+
+def result(r: dict[str, Any]) -> dict[str, Any] | None:
+    """The SARIF result for one machine; ``None`` for a passing machine."""
+    found = _BY_VERDICT.get(r["verdict"])
+    if found is None:
+        return None
+    index, rule_id, level = found
+    line, column = error_position(r)
+    region: dict[str, int] = {"startLine": line or 1}
+    if column:
+        region["startColumn"] = column
+    properties: dict[str, Any] = {"machine": r["name"], "verdict": r["verdict"]}
+    if r["verdict"] != "error":
+        properties.update(margin=r["margin"], required=r["required"], online=r["online"],
+                          standby=r["standby"])
+    return {
+        "ruleId": rule_id,
+        "ruleIndex": index,
+        "level": level,
+        "message": {"text": message(r)},
+        "locations": [{
+            "physicalLocation": {"artifactLocation": {"uri": artifact_uri(r["path"])},
+                                 "region": region},
+            "logicalLocations": [{"name": r["name"], "kind": "object",
+                                  "fullyQualifiedName": f"{r['path']}#{r['name']}"}],
+        }],
+        "partialFingerprints": {"memmapcalc/machine": f"{r['path']}#{r['name']}#{rule_id}"},
+        "properties": properties,
+    }
+
+
+def document(results: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """The whole SARIF log."""
+    found = [item for item in (result(r) for r in results) if item is not None]
+    rules = [{"id": rule_id, "name": rule_id.replace("-", " ").title().replace(" ", ""),
+              "shortDescription": {"text": short}, "fullDescription": {"text": full},
+              "defaultConfiguration": {"level": level}}
+             for rule_id, _, level, short, full in RULES]
+    return {
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "memmapcalc", "version": __version__,
+                                "semanticVersion": __version__, "rules": rules}},
+            "columnKind": "unicodeCodePoints",
+            "results": found,
+        }],
+    }
+
+
+def write(results: Iterable[dict[str, Any]], out: TextIO, options: RenderOptions) -> None:
+    out.write(json.dumps(document(results), indent=2, ensure_ascii=False) + "\n")
+
+
+def render(results: list[dict[str, Any]], options: RenderOptions) -> str:
+    return json.dumps(document(results), indent=2, ensure_ascii=False) + "\n"
