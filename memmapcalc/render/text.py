@@ -1,4 +1,5 @@
 """``--format text``: a verdict, the online-memory budget table and the advice, per machine.
+On a terminal (colour on) the budget is also drawn as a stacked bar (:mod:`.bar`).
 
 The only module that imports rich.  Output written to a file or pipe has a fixed width
 so it does not depend on the terminal it was produced on.
@@ -57,6 +58,10 @@ def _machine(console: Console, r: dict[str, Any], options: RenderOptions) -> Non
     console.print(f"       {_summary_line(r)}", soft_wrap=True)
     console.print(f"       {_kernel_line(r)}", soft_wrap=True)
     console.print(_budget_table(r), new_line_start=True)
+    if options.color:  # a terminal (or forced colour): the budget as a picture too
+        from memmapcalc.render.bar import budget_bar
+
+        console.print(budget_bar(r), soft_wrap=True)
     console.print(f"       {_limits_line(r)}", soft_wrap=True)
     for tip in r["advice"]:
         console.print(f"       [bold]fix:[/bold] {tip}", soft_wrap=True)

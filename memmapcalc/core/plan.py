@@ -1,0 +1,371 @@
+"""Planning: one machine across the kernel's standby behaviours, the cheapest verified change
+that makes a failing machine IPL, and the largest standby per behaviour (the frontier).
+
+Pure: everything here re-runs the model (:func:`budget`, :func:`passes`,
+:func:`evaluate_params`, :func:`max_standby`) on variations of one :class:`Params` built
+with ``dataclasses.replace``; nothing is estimated.
+
+The five standby behaviours (kernel-model.md §1, §2, §8; inputs.md §3.1):
+
+==================  =========  ==================================================
+key                 mainline   what IPL does with standby memory
+==================  =========  ==================================================
+boot-add            ≤ 6.8      adds every block, memmap from online memory
+boot-add-mom-off    6.9–6.18   adds every block; sclp asks for memmap-on-memory
+                               (EDAT1 only) but ``memory_hotplug.memmap_on_memory=N``
+boot-add-mom-on     6.9–6.18   … with ``=Y``: memmap on the block itself
+boot-add-mom-force  6.9–6.18   … with ``=force``: memmap rounded up to pageblocks
+deferred            ≥ 6.19     adds nothing; blocks are configured after IPL
+==================  =========  ==================================================
+
+Each behaviour is evaluated on the machine's own kernel when that kernel has it (so a
+distribution backport keeps its overrides), otherwise on the nearest mainline kernel
+that has it: the machine's version clamped into the range above (a 6.8 machine's
+memmap-on-memory columns run on 6.9, its deferred column on 6.19; a 6.15 machine's
+"boot-add" column on 6.8).  Version-dependent facts (section size, page-table sizes)
+then come from a real kernel.  Each variant records the config edits that reproduce it,
+so ``check`` on the edited config gives the same numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from memmapcalc.config.model import MemmapMode, StandbyHandling
+from memmapcalc.core.after_ipl import DEFAULT_ZONE, AfterIpl, Zone, after_ipl
+from memmapcalc.core.budget import budget, passes, verdict
+from memmapcalc.core.evaluate import Evaluation, evaluate_params
+from memmapcalc.core.params import Params
+from memmapcalc.core.s390 import PAGE
+from memmapcalc.core.search import max_standby
+from memmapcalc.kernel.behaviour import behaviour_for
+from memmapcalc.kernel.version import KernelVersion, v
+from memmapcalc.units import MiB, format_size
+
+_V6_8, _V6_9, _V6_18, _V6_19 = v("6.8"), v("6.9"), v("6.18"), v("6.19")
+
+#: A config edit: dotted key and new value (``None`` removes the key).
+Edit = tuple[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    """One standby behaviour: what IPL does, and the mainline kernels that do it."""
+
+    key: str
+    title: str
+    mainline: str
+    standby: StandbyHandling
+    #: sclp requests MHP_MEMMAP_ON_MEMORY (6.9–6.18); ``None`` for deferred kernels
+    sclp: bool | None
+    #: ``memory_hotplug.memmap_on_memory`` this behaviour sets; ``None`` keeps the machine's
+    mode: MemmapMode | None
+
+
+SPECS: tuple[Spec, ...] = (
+    Spec("boot-add", "added at IPL, no memmap-on-memory", "≤ 6.8", StandbyHandling.BOOT_ADD,
+         False, None),
+    Spec("boot-add-mom-off", "added at IPL, memmap_on_memory=N", "6.9–6.18",
+         StandbyHandling.BOOT_ADD, True, MemmapMode.OFF),
+    Spec("boot-add-mom-on", "added at IPL, memmap_on_memory=Y", "6.9–6.18",
+         StandbyHandling.BOOT_ADD, True, MemmapMode.ON),
+    Spec("boot-add-mom-force", "added at IPL, memmap_on_memory=force", "6.9–6.18",
+         StandbyHandling.BOOT_ADD, True, MemmapMode.FORCE),
+    Spec("deferred", "not added at IPL (configured after IPL)", "≥ 6.19",
+         StandbyHandling.DEFERRED, None, None),
+)
+KEYS = tuple(spec.key for spec in SPECS)
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """The machine with one standby behaviour."""
+
+    spec: Spec
+    #: ``None`` when the behaviour cannot apply to this machine at all (see ``why``)
+    params: Params | None
+    #: the behaviour takes effect (memmap-on-memory columns: the memmap is on the blocks)
+    effective: bool
+    why: str
+    edits: tuple[Edit, ...]
+    yours: bool
+
+    @property
+    def key(self) -> str:
+        return self.spec.key
+
+    @property
+    def kernel(self) -> str:
+        """The kernel this variant was evaluated on, as people write it."""
+        if self.params is None:
+            return "—"
+        return "oldest" if self.params.version is None else str(self.params.version)
+
+
+def variants(p: Params) -> tuple[Variant, ...]:
+    """``p`` under every standby behaviour of :data:`SPECS`."""
+    return tuple(_variant(p, spec) for spec in SPECS)
+
+
+def _variant(p: Params, spec: Spec) -> Variant:
+    own = p.standby_handling is spec.standby and (
+        spec.sclp is None or p.sclp_memmap_on_memory is spec.sclp)
+    q, edits = (p, []) if own else _on_mainline(p, spec)
+    if spec.mode is not None and spec.mode is not q.memmap_on_memory:
+        q = replace(q, memmap_on_memory=spec.mode)
+        edits.append(("kernel.memmap_on_memory", spec.mode.value))
+    yours = own and (spec.mode is None or spec.mode is p.memmap_on_memory)
+    section = q.behaviour.section_size
+    if q.block_size is not None and q.block_size < section:
+        return Variant(spec, None, False, f"memory.block_size {format_size(q.block_size)} is "
+                       f"smaller than kernel {q.version}'s {format_size(section)} section",
+                       tuple(edits), yours)
+    effective, why = True, ""
+    if spec.mode in (MemmapMode.ON, MemmapMode.FORCE):
+        used = budget(q).memmap_on_memory.used
+        effective = used.value
+        why = used.formula if effective else f"falls back to a memmap from online memory: {used.formula}"
+    return Variant(spec, q, effective, why, tuple(edits), yours)
+
+
+def _on_mainline(p: Params, spec: Spec) -> tuple[Params, list[Edit]]:
+    """``p`` on the mainline kernel nearest to its own that has ``spec``'s behaviour,
+    without the config's behaviour overrides (kernel.standby, kernel.s390_memmap_on_memory)."""
+    version = p.version
+    if spec.standby is StandbyHandling.DEFERRED:
+        version = max(version or _V6_19, _V6_19)
+    elif spec.sclp:
+        version = min(max(version or _V6_9, _V6_9), _V6_18)
+    elif version is not None and version > _V6_8:
+        version = _V6_8
+    edits: list[Edit] = [("kernel.standby", None), ("kernel.s390_memmap_on_memory", None)]
+    if version != p.version:
+        edits.insert(0, ("kernel.version", str(version)))
+    return on_kernel(p, version), edits
+
+
+def on_kernel(p: Params, version: KernelVersion | None) -> Params:
+    """``p`` on another kernel: that version's behaviour, no behaviour overrides."""
+    behaviour = behaviour_for(version)
+    return replace(p, version=version, behaviour=behaviour, standby_handling=behaviour.standby,
+                   sclp_memmap_on_memory=behaviour.sclp_memmap_on_memory)
+
+
+# --------------------------------------------------------------------------- changes
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A change of the machine, verified by re-running the model with it applied."""
+
+    kind: str  # "memmap_on_memory" | "online" | "standby" | "kernel"
+    #: cheapest first: a boot parameter (1), more online memory (2), less standby (3),
+    #: a newer kernel with a parameter (4), a kernel that defers standby (5)
+    rank: int
+    text: str
+    edits: tuple[Edit, ...]
+    params: Params
+    verdict: str
+    margin: int
+    #: one step less of the change fails (one MiB/increment of online, one block of
+    #: standby); for parameters and kernels: the machine without the change fails
+    minimal: bool
+    evidence: str
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One behaviour of the side-by-side table."""
+
+    variant: Variant
+    evaluation: Evaluation | None
+    after: AfterIpl | None
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Everything ``memmapcalc plan`` says about one machine."""
+
+    params: Params
+    evaluation: Evaluation
+    columns: tuple[Column, ...]
+    #: online and standby at their limits (verified, minimal); also for passing machines
+    limits: tuple[Change, ...]
+    #: for a failing machine, every verified change, cheapest first
+    changes: tuple[Change, ...]
+    after_ipl: AfterIpl
+
+    @property
+    def cheapest(self) -> Change | None:
+        return self.changes[0] if self.changes else None
+
+
+def plan(p: Params, zone: Zone = DEFAULT_ZONE) -> Plan:
+    """The side-by-side behaviours, the limits, the verified changes and after-IPL use."""
+    evaluation = evaluate_params(p)
+    columns = tuple(_column(variant, zone) for variant in variants(p))
+    limits = tuple(c for c in (_online_limit(p, evaluation), _standby_limit(p, evaluation)) if c)
+    changes: list[Change] = []
+    if not evaluation.ipl:
+        changes.extend(_parameter_change(p))
+        changes.extend(c for c in limits if (c.kind == "online" and c.params.online > p.online)
+                       or (c.kind == "standby" and c.params.standby < p.standby))
+        changes.extend(_kernel_changes(p, columns))
+        changes.sort(key=lambda change: change.rank)
+    return Plan(p, evaluation, columns, limits, tuple(changes), after_ipl(p, zone))
+
+
+def _column(variant: Variant, zone: Zone) -> Column:
+    if variant.params is None:
+        return Column(variant, None, None)
+    return Column(variant, evaluate_params(variant.params), after_ipl(variant.params, zone))
+
+
+def _checked(p: Params) -> tuple[str, int]:
+    margin = budget(p).margin
+    return verdict(margin, p.online, p.min_margin), margin
+
+
+def _change(kind: str, rank: int, text: str, edits: list[Edit], q: Params, minimal: bool,
+            evidence: str) -> Change:
+    outcome, margin = _checked(q)
+    return Change(kind, rank, text, tuple(edits), q, outcome, margin, minimal, evidence)
+
+
+def _online_limit(p: Params, evaluation: Evaluation) -> Change | None:
+    """Online memory at ``min_online``: passes there, and one step (1 MiB, or one storage
+    increment) below fails — the search guarantees it, this re-checks it."""
+    if evaluation.min_online is None:
+        return None
+    x, step = evaluation.min_online.value, max(MiB, p.increment or 0)
+    below = replace(p, online=x - step)
+    minimal = x - step <= 0 or not passes(below)
+    evidence = ("no smaller online size exists" if x - step <= 0 else
+                f"{format_size(x - step)} {_outcome(below)}")
+    delta = x - p.online
+    text = (f"raise online memory to {format_size(x)} (+{format_size(delta)})" if delta > 0 else
+            f"online memory could go down to {format_size(x)} (-{format_size(-delta)})"
+            if delta < 0 else f"online memory is at its minimum, {format_size(x)}")
+    return _change("online", 2, text, [("memory.online", format_size(x))],
+                   replace(p, online=x), minimal, evidence)
+
+
+def _standby_limit(p: Params, evaluation: Evaluation) -> Change | None:
+    """Standby at ``max_standby``: passes there, and one block more fails (unless the
+    architecture's 64 TiB caps it)."""
+    if evaluation.max_standby is None:
+        return None
+    y, block = evaluation.max_standby.value, evaluation.budget.block_size.value
+    if evaluation.max_standby_capped:
+        minimal, evidence = True, "capped by the 64 TiB of physical memory s390 addresses"
+    else:
+        above = replace(p, standby=y + block)
+        minimal, evidence = not passes(above), f"{format_size(y + block)} {_outcome(above)}"
+    delta = y - p.standby
+    text = (f"lower standby memory to {format_size(y)} (-{format_size(-delta)})" if delta < 0 else
+            f"standby memory could grow to {format_size(y)} (+{format_size(delta)})" if delta > 0
+            else f"standby memory is at its maximum, {format_size(y)}")
+    return _change("standby", 3, text, [("memory.standby", format_size(y))],
+                   replace(p, standby=y), minimal, evidence)
+
+
+def _outcome(q: Params) -> str:
+    outcome, margin = _checked(q)
+    return f"{'fails' if outcome == 'fail' else 'passes'} (margin {margin} B)"
+
+
+def _parameter_change(p: Params) -> list[Change]:
+    """``memory_hotplug.memmap_on_memory`` on this very kernel: Y, else force."""
+    tried: list[str] = []
+    for mode in (MemmapMode.ON, MemmapMode.FORCE):
+        if mode is p.memmap_on_memory:
+            continue
+        q = replace(p, memmap_on_memory=mode)
+        if passes(q):
+            waste = budget(q).memmap_on_memory.wasted_pages * PAGE
+            extra = f", wasting {format_size(waste)} per block" if waste else ""
+            evidence = (f"as configured it {_outcome(p)}" + (f"; {tried[0]}" if tried else ""))
+            return [_change("memmap_on_memory", 1,
+                            f"boot with memory_hotplug.memmap_on_memory={mode.kernel_value}{extra} "
+                            f"(kernel.memmap_on_memory: {mode.value})",
+                            [("kernel.memmap_on_memory", mode.value)], q, not passes(p), evidence)]
+        tried.append(f"memmap_on_memory={mode.kernel_value} {_outcome(q)}")
+    return []
+
+
+def _after_ipl_summary(after: AfterIpl) -> str:
+    """``; after IPL …`` for the 6.19 change: how much standby can then be configured."""
+    total, without, with_ = after.standby_blocks, after.without, after.with_memmap_on_memory
+    if without.blocks == total:
+        return f"; after IPL all {total} standby blocks can be configured"
+    text = (f"; after IPL only {without.blocks} of {total} standby blocks can be configured "
+            f"without memmap-on-memory (onlined to {after.zone.label})")
+    if with_.available and with_.blocks > without.blocks:
+        text += (f", {with_.blocks} with memory_hotplug.memmap_on_memory="
+                 f"{with_.mode.kernel_value}")
+    return text
+
+
+def _kernel_changes(p: Params, columns: tuple[Column, ...]) -> list[Change]:
+    """A kernel with memmap-on-memory (6.9+, with the parameter), a kernel that no longer
+    adds standby at IPL (6.19+) — each verified on the version it names."""
+    if p.standby_handling is not StandbyHandling.BOOT_ADD:
+        return []
+    by_key = {column.variant.key: column.variant for column in columns}
+    changes: list[Change] = []
+    if not p.sclp_memmap_on_memory:
+        for key in ("boot-add-mom-on", "boot-add-mom-force"):
+            variant = by_key[key]
+            q = variant.params
+            if q is None or not variant.effective or not passes(q):
+                continue
+            alone = replace(q, memmap_on_memory=p.memmap_on_memory)
+            mode = q.memmap_on_memory
+            changes.append(_change(
+                "kernel", 4, f"boot a kernel ≥ {q.version} with memory_hotplug.memmap_on_memory="
+                f"{mode.kernel_value} (standby blocks then carry their own memmap)",
+                list(variant.edits), q, not passes(alone),
+                f"kernel {q.version} without the parameter {_outcome(alone)}"))
+            break
+    deferred_column = next(column for column in columns if column.variant.key == "deferred")
+    deferred = deferred_column.variant.params
+    if deferred is not None and deferred_column.after is not None and passes(deferred):
+        later = _after_ipl_summary(deferred_column.after)
+        changes.append(_change(
+            "kernel", 5, f"boot a kernel ≥ {deferred.version} (standby memory is no longer added "
+            f"at IPL; configure it later with chmem)", list(by_key["deferred"].edits), deferred,
+            not passes(p), f"first mainline kernel that defers standby{later}"))
+    return changes
+
+
+# --------------------------------------------------------------------------- frontier
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    """The largest standby that IPLs for one behaviour at one online size."""
+
+    max_standby: int | None
+    #: the architecture's 64 TiB of physical memory caps it (no model limit below)
+    capped: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FrontierPoint:
+    online: int
+    #: per behaviour key; ``None`` when the behaviour cannot apply to this machine
+    limits: dict[str, Limit | None]
+
+
+def frontier_point(p: Params) -> FrontierPoint:
+    """Largest standby per behaviour for ``p``'s online size (``max_standby`` of each
+    variant: exactly what ``check`` reports for the variant's config)."""
+    limits: dict[str, Limit | None] = {}
+    for variant in variants(p):
+        if variant.params is None:
+            limits[variant.key] = None
+            continue
+        value, capped = max_standby(variant.params)
+        limits[variant.key] = Limit(value, capped)
+    return FrontierPoint(p.online, limits)

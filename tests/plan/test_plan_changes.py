@@ -1,0 +1,115 @@
+"""``memmapcalc plan``: every change it names is confirmed by ``check`` on the edited config,
+and size changes are minimal — one MiB (or storage increment) of online memory less, or one
+memory block of standby more, fails.  Through the real entry point, for every shipped config."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from plan_helpers import SHIPPED, apply_edits, check_result, mapping_of, plan_json
+
+from memmapcalc.units import MiB, format_size, parse_size
+
+FAILING = {"zvm-lnx01-6.8.yaml", "zvm-no-edat1.yaml", "lpar-2g-increments.yaml"}
+
+
+def _one_step_beyond(mapping: dict[str, Any], change: dict[str, Any],
+                     block: int) -> dict[str, Any] | None:
+    """The same change one step smaller: online one MiB (or increment) lower, standby one
+    block higher.  ``None`` for parameter and kernel changes."""
+    edits = change["config_edits"]
+    if change["kind"] == "online":
+        step = max(MiB, parse_size(mapping["memory"].get("increment", 0)))
+        return apply_edits(mapping, {"memory.online": parse_size(edits["memory.online"]) - step})
+    if change["kind"] == "standby":
+        return apply_edits(mapping, {"memory.standby": parse_size(edits["memory.standby"]) + block})
+    return None
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
+def test_every_change_confirmed_by_check_and_minimal(path: Path, cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    mapping = mapping_of(path)
+    planned = plan_json(cli, str(path))["plans"][0]
+    own = next(b for b in planned["behaviours"] if b["yours"])
+    block = own["block_size"]
+    assert planned["verdict"] == check_result(cli, tmp_path, mapping, "own")["verdict"]
+    if path.name in FAILING:
+        assert planned["verdict"] == "fail"
+        assert planned["cheapest"] == planned["changes"][0]
+        assert [c["rank"] for c in planned["changes"]] == sorted(c["rank"] for c in planned["changes"])
+    else:
+        assert planned["verdict"] in ("pass", "warn") and planned["changes"] == []
+        assert planned["cheapest"] is None
+    assert {c["kind"] for c in planned["limits"]} == {"online", "standby"}
+    for index, change in enumerate(planned["changes"] + planned["limits"]):
+        changed = apply_edits(mapping, change["config_edits"])
+        result = check_result(cli, tmp_path, changed, f"change{index}")
+        assert result["verdict"] == change["verdict"] != "fail", change["text"]
+        assert result["margin"] == change["margin"]
+        assert change["minimal"], change
+        beyond = _one_step_beyond(mapping, change, block)
+        capped = "capped by the 64 TiB" in change["evidence"]
+        if beyond is not None and not capped:
+            assert check_result(cli, tmp_path, beyond, f"beyond{index}")["verdict"] == "fail", \
+                change["text"]
+
+
+def test_lnx01_cheapest_is_more_online_memory(cli) -> None:  # type: ignore[no-untyped-def]
+    planned = plan_json(cli, "configs/zvm-lnx01-6.8.yaml")["plans"][0]
+    assert [c["text"] for c in planned["changes"]] == [
+        "raise online memory to 4520M (+424M)",
+        "lower standby memory to 231680M (-26368M)",
+        "boot a kernel ≥ 6.9 with memory_hotplug.memmap_on_memory=Y (standby blocks then carry "
+        "their own memmap)",
+        "boot a kernel ≥ 6.19 (standby memory is no longer added at IPL; configure it later with "
+        "chmem)",
+    ]
+    assert planned["changes"][0]["evidence"].startswith("4512M fails (margin -")
+    assert planned["changes"][2]["config_edits"] == {
+        "kernel.version": "6.9", "kernel.standby": None, "kernel.s390_memmap_on_memory": None,
+        "kernel.memmap_on_memory": "on"}
+    assert planned["changes"][2]["evidence"] == ("kernel 6.9 without the parameter fails "
+                                                 "(margin -432260608 B)")
+    assert "only 1807 of 2016 standby blocks can be configured without memmap-on-memory" in \
+        planned["changes"][3]["evidence"]
+
+
+def test_lpar_cheapest_is_the_boot_parameter(cli) -> None:  # type: ignore[no-untyped-def]
+    # 6.12 has s390 memmap-on-memory: only the parameter is missing
+    planned = plan_json(cli, "configs/lpar-2g-increments.yaml")["plans"][0]
+    cheapest = planned["cheapest"]
+    assert (cheapest["kind"], cheapest["rank"]) == ("memmap_on_memory", 1)
+    assert cheapest["text"] == ("boot with memory_hotplug.memmap_on_memory=Y "
+                                "(kernel.memmap_on_memory: on)")
+    assert cheapest["config_edits"] == {"kernel.memmap_on_memory": "on"}
+    assert cheapest["evidence"].startswith("as configured it fails (margin -965771264 B)")
+
+
+def test_force_is_suggested_when_y_is_refused(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "kvm.yaml"
+    path.write_text("memory: {online: 1G, standby: 63G}\nkernel: {version: '6.15', "
+                    "pageblock_size: 4M, thp: false}\n", encoding="utf-8")
+    planned = plan_json(cli, str(path))["plans"][0]
+    cheapest = planned["cheapest"]
+    assert cheapest["text"] == ("boot with memory_hotplug.memmap_on_memory=force, wasting 2M per "
+                                "block (kernel.memmap_on_memory: force)")
+    assert "memmap_on_memory=Y fails" in cheapest["evidence"]
+
+
+def test_passing_machine_limits_are_headroom(cli) -> None:  # type: ignore[no-untyped-def]
+    planned = plan_json(cli, "configs/zvm-just-passes.yaml")["plans"][0]
+    online, standby = planned["limits"]
+    assert online["text"] == "online memory is at its minimum, 5293M"
+    assert online["evidence"].startswith("5292M fails")
+    assert standby["text"] == f"standby memory is at its maximum, {format_size(252 << 30)}"
+
+
+def test_text_names_the_cheapest_change(cli) -> None:  # type: ignore[no-untyped-def]
+    ran = cli("plan", "configs/zvm-lnx01-6.8.yaml")
+    assert ran.returncode == 1 and ran.stderr == ""
+    assert "1. cheapest: raise online memory to 4520M (+424M) — WARN with 7.72 MiB left; " \
+           "4512M fails" in ran.stdout
+    assert cli("plan", "--exit-zero", "configs/zvm-lnx01-6.8.yaml").returncode == 0
+    assert cli("plan", "configs/zvm-lnx01-6.19.yaml").returncode == 0
