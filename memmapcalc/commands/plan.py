@@ -312,7 +312,7 @@ def _max_standby(column: Column) -> str:
     assert evaluation is not None
     if evaluation.max_standby is None:
         return "none"
-    return "64T limit" if evaluation.max_standby_capped else _short(evaluation.max_standby.value)
+    return "64T cap" if evaluation.max_standby_capped else _short(evaluation.max_standby.value)
 
 
 def _min_online(column: Column) -> str:
