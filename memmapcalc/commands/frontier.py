@@ -85,7 +85,8 @@ def _plot_path(ctx: click.Context, param: click.Parameter, value: str | None) ->
 @click.option("--block-size", callback=_size, help="memory.block_size.")
 @click.option("--edat1/--no-edat1", default=None, help="cpu.edat1 (default: the config's, or on).")
 @click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
-              help="Any config field, e.g. --set kernel.crashkernel=512M (repeatable).")
+              help="Any config key, as check --set, e.g. --set kernel.crashkernel=512M "
+                   "(repeatable).")
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text",
               show_default=True, help="Report format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True),
@@ -168,7 +169,6 @@ def _base(config: str | None, machine_name: str | None) -> tuple[dict[str, Any],
 def _overlay(base: dict[str, Any], kernel: str | None, increment: int | None,
              block_size: int | None, edat1: bool | None, settings: tuple[str, ...]) -> dict[str, Any]:
     from memmapcalc.config.load import deep_merge
-    from memmapcalc.errors import UsageError
 
     edits: list[tuple[str, Any]] = []
     if kernel is not None:
@@ -179,25 +179,13 @@ def _overlay(base: dict[str, Any], kernel: str | None, increment: int | None,
         edits.append(("memory.block_size", block_size))
     if edat1 is not None:
         edits.append(("cpu.edat1", edat1))
-    for setting in settings:
-        key, sep, value = setting.partition("=")
-        if not sep or not key.strip() or "." not in key:
-            raise UsageError(f"--set {setting!r}: write SECTION.KEY=VALUE, e.g. "
-                             f"--set kernel.crashkernel=512M")
-        edits.append((key.strip(), _scalar(value.strip())))
     for key, value in edits:
         base = deep_merge(base, nested(key, value))
+    if settings:  # the same --set as check: parsed and validated once, applied last
+        from memmapcalc.overrides import apply_overrides, parse_overrides
+
+        base = apply_overrides(base, parse_overrides(settings))
     return base
-
-
-def _scalar(text: str) -> Any:
-    """``--set`` values: true/false are booleans, digits are integers (bytes, counts),
-    everything else stays text (sizes with units, versions such as 6.10, modes)."""
-    if text.lower() in ("true", "false"):
-        return text.lower() == "true"
-    if text.isdigit():
-        return int(text)
-    return text
 
 
 def nested(key: str, value: Any) -> dict[str, Any]:
@@ -231,6 +219,9 @@ def compute(base: dict[str, Any], source: str, name: str, sizes: list[int]) -> d
         except InputError as error:
             raise InputError(error.source, f"at online {format_size(size)}: {error.message}",
                              error.location) from None
+        if getattr(machine, "arch", "s390x") != "s390x":
+            raise InputError(source, f"frontier models the s390x standby behaviours; "
+                             f"{machine.arch} has no standby memory", "arch")
         p = resolve(machine)
         if not behaviours:
             behaviours = [{"key": variant.key, "title": variant.spec.title,

@@ -7,9 +7,7 @@ Heavy modules (pydantic, yaml, the model, rich) are imported inside the command 
 from __future__ import annotations
 
 import io
-import os
 import sys
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -23,7 +21,6 @@ if TYPE_CHECKING:
 
 #: Plan documents have their own schema version (the check contract is separate).
 SCHEMA_VERSION = 1
-_EXTENSIONS = (".yaml", ".yml", ".toml", ".json")
 _STYLE = {"pass": "bold green", "warn": "bold yellow", "fail": "bold red", "error": "bold magenta"}
 _HEADS = {"boot-add": "no mom", "boot-add-mom-off": "mom=N", "boot-add-mom-on": "mom=Y",
           "boot-add-mom-force": "mom=force", "deferred": "deferred"}
@@ -36,6 +33,9 @@ WIDTH = 100
               help="A machine config file (repeatable); same as a positional PATH.")
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Report format.")
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
+              help="What-if: set a config key for every machine (repeatable), e.g. "
+                   "--set memory.standby=512G.")
 @click.option("--zone", type=click.Choice(["movable", "normal"]), default="movable",
               show_default=True,
               help="Zone standby blocks are onlined to after IPL: movable (chmem's default) "
@@ -46,8 +46,8 @@ WIDTH = 100
               show_default=True, help="Colour in text output (NO_COLOR/FORCE_COLOR honoured).")
 @click.option("--exit-zero", is_flag=True,
               help="Exit 0 even when a machine fails as configured; input errors still exit 2.")
-def plan(paths: tuple[str, ...], configs: tuple[str, ...], fmt: str, zone: str,
-         output: str | None, color: str, exit_zero: bool) -> int:
+def plan(paths: tuple[str, ...], configs: tuple[str, ...], fmt: str, sets: tuple[str, ...],
+         zone: str, output: str | None, color: str, exit_zero: bool) -> int:
     """Plan machine configs: every kernel behaviour side by side, the cheapest change that
     makes a failing machine IPL (verified by the model) and standby use after IPL.
 
@@ -58,10 +58,17 @@ def plan(paths: tuple[str, ...], configs: tuple[str, ...], fmt: str, zone: str,
     from memmapcalc.core.after_ipl import Zone
     from memmapcalc.terminal import use_color
 
+    from memmapcalc.config.load import iter_inputs
+
     inputs = [*configs, *paths]
     if not inputs:
         raise click.UsageError("give at least one config file or directory (or --config FILE)")
-    entries = [_plan_one(loaded, Zone(zone)) for loaded in load_all(inputs)]
+    overrides: tuple[Any, ...] = ()
+    if sets:
+        from memmapcalc.overrides import parse_overrides
+
+        overrides = parse_overrides(sets)
+    entries = [_plan_one(loaded, Zone(zone)) for loaded in iter_inputs(inputs, None, overrides)]
     if fmt == "json":
         text = _json_document([entry for entry, _ in entries])
     else:
@@ -72,26 +79,6 @@ def plan(paths: tuple[str, ...], configs: tuple[str, ...], fmt: str, zone: str,
     if "error" in verdicts:
         return EXIT_ERROR
     return EXIT_FAIL if "fail" in verdicts and not exit_zero else EXIT_OK
-
-
-def load_all(inputs: list[str]) -> Iterator[Loaded]:
-    """Every machine of every file, directory (its config files, sorted) or ``-``."""
-    from memmapcalc.config.load import Loaded, load_bytes, load_path
-    from memmapcalc.errors import InputError
-
-    for path in inputs:
-        if path == "-":
-            yield from load_bytes(sys.stdin.buffer.read(), "<stdin>", "yaml")
-        elif os.path.isdir(path):
-            for root, dirs, files in os.walk(path):
-                dirs.sort()
-                for name in sorted(files):
-                    if name.lower().endswith(_EXTENSIONS):
-                        yield from load_path(os.path.join(root, name))
-        elif not os.path.exists(path):
-            yield Loaded(path, path, None, InputError(path, "no such file or directory"))
-        else:
-            yield from load_path(path)
 
 
 def _plan_one(loaded: Loaded, zone: Any) -> tuple[dict[str, Any], Plan | None]:

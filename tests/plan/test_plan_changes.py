@@ -113,3 +113,24 @@ def test_text_names_the_cheapest_change(cli) -> None:  # type: ignore[no-untyped
            "4512M fails" in ran.stdout
     assert cli("plan", "--exit-zero", "configs/zvm-lnx01-6.8.yaml").returncode == 0
     assert cli("plan", "configs/zvm-lnx01-6.19.yaml").returncode == 0
+
+
+def test_what_if_set_and_bad_input(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # the same --set as check: lnx01 on the kernel that defers standby passes
+    planned = plan_json(cli, "--set", "kernel.version=6.19", "configs/zvm-lnx01-6.8.yaml")
+    assert planned["plans"][0]["verdict"] == "pass"
+    yours = next(b for b in planned["plans"][0]["behaviours"] if b["yours"])
+    assert yours["key"] == "deferred"
+    bad = cli("plan", "--set", "kernel.nope=1", "configs/zvm-lnx01-6.8.yaml")
+    assert bad.returncode == 2 and bad.stdout == "" and "--set kernel.nope=1: unknown key" in bad.stderr
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("memory: {online: 1G\n", encoding="utf-8")
+    ran = cli("plan", str(broken), "configs/zvm-lnx01-6.19.yaml")
+    assert ran.returncode == 2
+    assert "ERROR  broken" in ran.stdout and "PASS   lnx01-6.19" in ran.stdout  # the rest is planned
+    document = cli("plan", "-f", "json", str(broken)).stdout
+    assert '"verdict": "error"' in document and cli("plan").returncode == 2
+    x86 = tmp_path / "x86.yaml"
+    x86.write_text("arch: x86_64\nmemory: {online: 4G}\n", encoding="utf-8")
+    ran = cli("plan", str(x86))  # planning is for s390x standby memory only
+    assert ran.returncode == 2 and ran.stdout.startswith("ERROR  x86") and "s390x" in ran.stdout
