@@ -81,8 +81,16 @@ def check(paths: tuple[str, ...], configs: tuple[str, ...], stdin_filename: str 
         for _ in results:  # check everything, print nothing: the exit status is the answer
             pass
     elif to_stdout:
-        writer(fmt)(results, sys.stdout, options)
-        sys.stdout.flush()
+        try:
+            writer(fmt)(results, sys.stdout, options)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            # The reader went away (`| head`).  click would turn this into exit 1 ("a
+            # machine fails"), so end here, quietly, with the documented 141.
+            from memmapcalc.cli import EXIT_BROKEN_PIPE, _quiet_broken_pipe
+
+            _quiet_broken_pipe()
+            raise click.exceptions.Exit(EXIT_BROKEN_PIPE) from None
     else:
         from memmapcalc.atomic import atomic_writer
 

@@ -83,11 +83,12 @@ def find_configs(directory: str) -> Iterator[str | InputError]:
     """Config files below ``directory``, found lazily in a stable order.
 
     In each directory its files come first, sorted by name, then its subdirectories,
-    sorted by name, each walked the same way.  Names starting with ``.`` are skipped
-    (``.git``, ``.github``: a gate over a repository must not read CI workflows as
-    machines).  Symbolic links to directories are followed, but a directory reached a
-    second time (a link loop, or two links to one place) is not walked again.  A
-    directory that cannot be listed is yielded as an :class:`InputError`.
+    sorted by name (real directories before symbolic links to directories), each walked
+    the same way.  Names starting with ``.`` are skipped (``.git``, ``.github``: a gate
+    over a repository must not read CI workflows as machines).  Symbolic links to
+    directories are followed, but a directory reached a second time (a link loop, or a
+    link to a directory already walked) is not walked again.  A directory that cannot be
+    listed is yielded as an :class:`InputError`.
     """
     seen: set[tuple[int, int]] = set()
     stack = [directory]
@@ -104,13 +105,13 @@ def find_configs(directory: str) -> Iterator[str | InputError]:
         except OSError as error:
             yield InputError(current, f"cannot read directory: {error.strerror or error}")
             continue
-        subdirectories = []
+        subdirectories: list[tuple[bool, str]] = []
         for entry in entries:
             if _is_dir(entry):
-                subdirectories.append(entry.path)
+                subdirectories.append((entry.is_symlink(), entry.path))
             elif entry.name.lower().endswith(CONFIG_EXTENSIONS):
                 yield entry.path
-        stack.extend(reversed(subdirectories))
+        stack.extend(path for _, path in sorted(subdirectories, reverse=True))
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:
