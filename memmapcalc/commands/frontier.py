@@ -156,7 +156,8 @@ def _base(config: str | None, machine_name: str | None) -> tuple[dict[str, Any],
             raise InputError(config, f"no machine named {machine_name!r}")
     if len(loaded) != 1:
         names = ", ".join(item.name for item in loaded)
-        raise InputError(config, f"holds {len(loaded)} machines ({names}); choose one with --machine")
+        raise InputError(config, f"holds {len(loaded)} machines ({names}); "
+                         f"choose one with --machine")
     machine = loaded[0].machine
     assert machine is not None
     if getattr(machine, "arch", "s390x") != "s390x":
@@ -167,7 +168,8 @@ def _base(config: str | None, machine_name: str | None) -> tuple[dict[str, Any],
 
 
 def _overlay(base: dict[str, Any], kernel: str | None, increment: int | None,
-             block_size: int | None, edat1: bool | None, settings: tuple[str, ...]) -> dict[str, Any]:
+             block_size: int | None, edat1: bool | None,
+             settings: tuple[str, ...]) -> dict[str, Any]:
     from memmapcalc.config.load import deep_merge
 
     edits: list[tuple[str, Any]] = []
@@ -353,8 +355,8 @@ def _chart(console: Console, document: dict[str, Any]) -> None:
             continue
         scale = max((value for value, capped in values if value is not None and not capped),
                     default=0)
-        console.print(f"       [bold {colour}]{name}[/]  [dim](full bar: {label(scale, False)})[/dim]",
-                      soft_wrap=True)
+        console.print(f"       [bold {colour}]{name}[/]  "
+                      f"[dim](full bar: {label(scale, False)})[/dim]", soft_wrap=True)
         for size, (value, capped) in zip(sizes, values, strict=True):
             bar = "█" * CHART_WIDTH + "▶" if capped else hbar(value or 0, scale, CHART_WIDTH)
             console.print(f"       {size:>{width}} │[{colour}]{bar}[/] {label(value, capped)}",
@@ -377,12 +379,12 @@ def _emit(text: str, output: str | None) -> None:
 def _matplotlib() -> Any:
     """matplotlib with a file-only backend, or a clear error naming the extra."""
     try:
-        import matplotlib
+        import matplotlib  # type: ignore[import-not-found, unused-ignore]
     except ImportError:
         raise PlotError("--plot needs matplotlib, which is not installed: "
                         "pip install 'memmapcalc[plot]'") from None
     matplotlib.use("Agg")
-    import matplotlib.pyplot as pyplot
+    import matplotlib.pyplot as pyplot  # type: ignore[import-not-found, unused-ignore]
 
     return pyplot
 

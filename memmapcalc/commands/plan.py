@@ -55,10 +55,9 @@ def plan(paths: tuple[str, ...], configs: tuple[str, ...], fmt: str, sets: tuple
     2 any input or usage error.
     """
     from memmapcalc.cli import EXIT_ERROR, EXIT_FAIL, EXIT_OK
+    from memmapcalc.config.load import iter_inputs
     from memmapcalc.core.after_ipl import Zone
     from memmapcalc.terminal import use_color
-
-    from memmapcalc.config.load import iter_inputs
 
     inputs = [*configs, *paths]
     if not inputs:
@@ -373,9 +372,11 @@ def _after(console: Console, after: AfterIpl) -> None:
     from memmapcalc.units import human_size
 
     console.print(f"       after IPL, as configured ({after.standby_blocks} standby blocks of "
-                  f"{human_size(after.block_size)}, onlined to {after.zone.label}):", soft_wrap=True)
+                  f"{human_size(after.block_size)}, onlined to {after.zone.label}):",
+                  soft_wrap=True)
     for way in after.ways:
-        name = "with memmap-on-memory" if way.mode.kernel_value != "N" else "without memmap-on-memory"
+        name = ("without memmap-on-memory" if way is after.without else
+                "with memmap-on-memory")
         if not way.available:
             console.print(f"         {name}: {way.why}", soft_wrap=True)
             continue
@@ -391,7 +392,8 @@ def _after(console: Console, after: AfterIpl) -> None:
                   + ("online memory at IPL" if after.era is StandbyHandling.BOOT_ADD else
                      "kernel memory when it is configured"))
         cost = ("" if after.era is StandbyHandling.BOOT_ADD else
-                f", configuring the first costs {human_size(way.first_block_cost)} of kernel memory")
+                f", configuring the first costs {human_size(way.first_block_cost)} of kernel "
+                f"memory")
         usable = "—" if way.total_usable is None else human_size(way.total_usable)
         console.print(f"         {name}: each block adds {human_size(way.usable_per_block)}, "
                       f"{memmap}{cost}; {way.blocks} of {after.standby_blocks} blocks can be "

@@ -125,13 +125,21 @@ def _variant(p: Params, spec: Spec) -> Variant:
     if spec.mode in (MemmapMode.ON, MemmapMode.FORCE):
         used = budget(q).memmap_on_memory.used
         effective = used.value
-        why = used.formula if effective else f"falls back to a memmap from online memory: {used.formula}"
+        why = (used.formula if effective else
+               f"falls back to a memmap from online memory: {used.formula}")
     return Variant(spec, q, effective, why, tuple(edits), yours)
 
 
 def _on_mainline(p: Params, spec: Spec) -> tuple[Params, list[Edit]]:
     """``p`` on the mainline kernel nearest to its own that has ``spec``'s behaviour,
-    without the config's behaviour overrides (kernel.standby, kernel.s390_memmap_on_memory)."""
+    without the config's behaviour overrides (kernel.standby, kernel.s390_memmap_on_memory).
+
+    The version ranges are the rows of kernel/behaviour.py: sclp asks for memmap-on-memory
+    from 6.9 (drivers/s390/char/sclp_cmd.c ``add_memory_merged()``), standby is deferred
+    from 6.19 (drivers/s390/char/sclp_mem.c ``sclp_setup_memory()``).  Example: a 6.15
+    machine's "boot-add" column runs on 6.8 (256 MiB sections again), a 6.8 machine's
+    memmap-on-memory columns on 6.9 and its deferred column on 6.19 (128 MiB sections).
+    """
     version = p.version
     if spec.standby is StandbyHandling.DEFERRED:
         version = max(version or _V6_19, _V6_19)
@@ -235,7 +243,11 @@ def _change(kind: str, rank: int, text: str, edits: list[Edit], q: Params, minim
 
 def _online_limit(p: Params, evaluation: Evaluation) -> Change | None:
     """Online memory at ``min_online``: passes there, and one step (1 MiB, or one storage
-    increment) below fails — the search guarantees it, this re-checks it."""
+    increment) below fails — the search guarantees it, this re-checks it.
+
+    Example: configs/zvm-lnx01-6.8.yaml (8 MiB increments) -> "raise online memory to 4520M
+    (+424M)"; 4512M fails by 288384 B (its 1008 standby memmaps still take 3.94 GiB).
+    """
     if evaluation.min_online is None:
         return None
     x, step = evaluation.min_online.value, max(MiB, p.increment or 0)
@@ -253,7 +265,11 @@ def _online_limit(p: Params, evaluation: Evaluation) -> Change | None:
 
 def _standby_limit(p: Params, evaluation: Evaluation) -> Change | None:
     """Standby at ``max_standby``: passes there, and one block more fails (unless the
-    architecture's 64 TiB caps it)."""
+    architecture's 64 TiB caps it, arch/s390/include/asm/sparsemem.h MAX_PHYSMEM_BITS 46).
+
+    Example: configs/zvm-lnx01-6.8.yaml -> "lower standby memory to 231680M (-26368M)":
+    905 blocks of 256 MiB pass, 906 fail by 3807616 B.
+    """
     if evaluation.max_standby is None:
         return None
     y, block = evaluation.max_standby.value, evaluation.budget.block_size.value
@@ -276,7 +292,15 @@ def _outcome(q: Params) -> str:
 
 
 def _parameter_change(p: Params) -> list[Change]:
-    """``memory_hotplug.memmap_on_memory`` on this very kernel: Y, else force."""
+    """``memory_hotplug.memmap_on_memory`` on this very kernel: Y, else force (6.6+,
+    mm/memory_hotplug.c ``set_memmap_mode()``; force rounds the memmap up to pageblocks,
+    ``memory_block_memmap_on_memory_pages()``).
+
+    Example: configs/lpar-2g-increments.yaml (6.12, EDAT1) fails by 921 MiB with N; with
+    ``=Y`` each 2 GiB block keeps its 32 MiB memmap and it passes.  A 6.15 KVM guest with
+    4 MiB pageblocks and 128 MiB blocks needs ``force`` (512 memmap pages -> 1024, 2 MiB
+    wasted per block): ``Y`` is refused by ``mhp_supports_memmap_on_memory()``.
+    """
     tried: list[str] = []
     for mode in (MemmapMode.ON, MemmapMode.FORCE):
         if mode is p.memmap_on_memory:
@@ -309,7 +333,12 @@ def _after_ipl_summary(after: AfterIpl) -> str:
 
 def _kernel_changes(p: Params, columns: tuple[Column, ...]) -> list[Change]:
     """A kernel with memmap-on-memory (6.9+, with the parameter), a kernel that no longer
-    adds standby at IPL (6.19+) — each verified on the version it names."""
+    adds standby at IPL (6.19+) — each verified on the version it names.
+
+    Example: configs/zvm-lnx01-6.8.yaml -> "boot a kernel ≥ 6.9 with ...=Y" (6.9 alone
+    still fails by 432260608 B) and "boot a kernel ≥ 6.19" (passes with 3.53 GiB left, but
+    only 1807 of its 2016 blocks of 128 MiB can then be configured without the parameter).
+    """
     if p.standby_handling is not StandbyHandling.BOOT_ADD:
         return []
     by_key = {column.variant.key: column.variant for column in columns}
@@ -360,7 +389,11 @@ class FrontierPoint:
 
 def frontier_point(p: Params) -> FrontierPoint:
     """Largest standby per behaviour for ``p``'s online size (``max_standby`` of each
-    variant: exactly what ``check`` reports for the variant's config)."""
+    variant: exactly what ``check`` reports for the variant's config).
+
+    Example: 4 GiB online as configs/zvm-lnx01-6.8.yaml -> boot-add 242934087680 B
+    (231680M), boot-add-mom-on and deferred capped at 64 TiB − 4 GiB.
+    """
     limits: dict[str, Limit | None] = {}
     for variant in variants(p):
         if variant.params is None:

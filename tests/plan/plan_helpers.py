@@ -41,7 +41,8 @@ def params_of(mapping: dict[str, Any]) -> Params:
     return resolve(machine_from_mapping(mapping, "test.yaml", "test"))
 
 
-def check_result(cli: Any, tmp_path: Path, mapping: dict[str, Any], name: str = "m") -> dict[str, Any]:
+def check_result(cli: Any, tmp_path: Path, mapping: dict[str, Any],
+                 name: str = "m") -> dict[str, Any]:
     """``memmapcalc check -f json`` of ``mapping`` (written as a JSON config): its result."""
     path = tmp_path / f"{name}.json"
     path.write_text(json.dumps(mapping), encoding="utf-8")

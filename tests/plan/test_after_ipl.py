@@ -55,7 +55,8 @@ def test_619_ipls_but_cannot_configure_all_standby_without_memmap_on_memory(cli,
     assert (without["usable_per_block"], without["memmap_per_block"]) == (128 * MiB, 2 * MiB)
     assert without["total_usable"] == (4 * GiB - _kept(result) - _cost_619(1807, 2 * MiB)
                                        + 1807 * 128 * MiB)
-    assert without["limit"] == (f"block 1808 would need {_cost_619(1808, 2 * MiB) - _cost_619(1807, 2 * MiB)} B "
+    next_block = _cost_619(1808, 2 * MiB) - _cost_619(1807, 2 * MiB)
+    assert without["limit"] == (f"block 1808 would need {next_block} B "
                                 f"of kernel memory; {free - _cost_619(1807, 2 * MiB)} B are left")
     # with memmap-on-memory (needs the parameter: the machine boots with N) all 2016 fit
     assert with_["available"] and with_["memmap_on_memory_parameter"] == "Y"
@@ -67,7 +68,8 @@ def test_619_ipls_but_cannot_configure_all_standby_without_memmap_on_memory(cli,
 
 
 def test_619_kernel_memory_zone_holds_the_next_memmap(cli) -> None:  # type: ignore[no-untyped-def]
-    after = plan_json(cli, "--zone", "normal", "configs/zvm-lnx01-6.19.yaml")["plans"][0]["after_ipl"]
+    planned = plan_json(cli, "--zone", "normal", "configs/zvm-lnx01-6.19.yaml")["plans"][0]
+    after = planned["after_ipl"]
     assert after["zone"] == "normal"
     assert after["without_memmap_on_memory"]["blocks"] == 2016
     assert after["without_memmap_on_memory"]["kernel_cost"] == _cost_619(2016, 2 * MiB)

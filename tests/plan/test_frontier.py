@@ -161,6 +161,7 @@ def test_fleet_needs_a_machine_name(cli, tmp_path) -> None:  # type: ignore[no-u
                      "  - {name: a, memory: {online: 4G, standby: 8G}}\n"
                      "  - {name: b, memory: {online: 4G, standby: 16G}}\n", encoding="utf-8")
     ran = cli("frontier", "--config", str(fleet), "--online", "4G")
-    assert ran.returncode == 2 and "holds 2 machines (a, b); choose one with --machine" in ran.stderr
+    assert ran.returncode == 2
+    assert "holds 2 machines (a, b); choose one with --machine" in ran.stderr
     chosen = _frontier(cli, "--config", str(fleet), "--machine", "b", "--online", "4G")
     assert chosen["machine"]["name"] == "b" and chosen["machine"]["standby"] == 16 * GiB

@@ -9,8 +9,8 @@ import pytest
 from plan_helpers import SHIPPED, apply_edits, mapping_of, params_of
 
 from memmapcalc.config.model import MemmapMode, StandbyHandling
-from memmapcalc.core.plan import KEYS, variants
 from memmapcalc.core.params import resolve
+from memmapcalc.core.plan import KEYS, variants
 from tests.conftest import machine
 
 
@@ -79,6 +79,7 @@ def test_block_size_below_an_older_section_is_not_applicable() -> None:
     m = machine("1G", "63G", "6.15", memory={"block_size": "128M"})
     found = {v.key: v for v in variants(resolve(m))}
     assert found["boot-add"].params is None
-    assert found["boot-add"].why == "memory.block_size 128M is smaller than kernel 6.8's 256M section"
+    assert found["boot-add"].why == ("memory.block_size 128M is smaller than kernel 6.8's 256M "
+                                     "section")
     assert found["deferred"].params is not None
     assert found["deferred"].params.standby_handling is StandbyHandling.DEFERRED
