@@ -81,7 +81,11 @@ class Memory(BaseModel):
     standby: Size = Field(0, description="Standby (reserved) storage the firmware reports.")
     increment: Size | None = Field(None, description="Storage increment size (SCLP rzm), whole MiB.")
     block_size: Size | None = Field(
-        None, description="Memory block size; default max(section size, increment).")
+        None, description="Memory block size; default max(section size, increment) on s390x, "
+                          "the architecture's rule elsewhere.")
+    dimms: list[Size] | None = Field(
+        None, description="x86_64, arm64: hot-pluggable memory present at boot, one size per DIMM "
+                          "in slot order (ACPI adds each with one add_memory()).")
 
 
 class Cpu(BaseModel):
@@ -90,6 +94,9 @@ class Cpu(BaseModel):
     model_config = _STRICT
     edat1: bool = Field(True, description="EDAT-1 (facility 8, `edat` in /proc/cpuinfo).")
     edat2: bool | None = Field(None, description="EDAT-2 (facility 78); default: same as edat1.")
+    hypervisor: bool | None = Field(
+        None, description="x86_64: running under a hypervisor (`hypervisor` in /proc/cpuinfo); "
+                          "default true.")
 
     @property
     def has_edat2(self) -> bool:
@@ -118,6 +125,23 @@ class Kernel(BaseModel):
     crashkernel: Size = Field(0, description="crashkernel= reservation.")
     thp: bool = Field(True, description="Transparent huge pages enabled (khugepaged raises "
                                         "min_free_kbytes).")
+    footprint: Size | None = Field(
+        None, description="Calibrated: boot memory minus MemFree at /init of a boot of this kernel "
+                          "without hot-pluggable memory; replaces image, initramfs, crashkernel and "
+                          "the boot memmap.")
+    freed_before_init: Size | None = Field(
+        None, description="With footprint: memory the kernel still holds when hot-pluggable memory "
+                          "is added and frees before /init (the 'Freeing ... memory' lines of "
+                          "dmesg); default 8M.")
+    page_size: Size | None = Field(
+        None, description="arm64: 4K, 16K or 64K (default 4K); ppc64le: 4K or 64K (default 64K).")
+    mmu: Literal["radix", "hash"] | None = Field(
+        None, description="ppc64le: radix (default) or hash MMU.")
+    rodata_full: bool | None = Field(
+        None, description="arm64: rodata=full (the default), hot-added memory is linearly mapped "
+                          "with base pages.")
+    auto_online: Literal["offline", "online", "online_kernel", "online_movable"] | None = Field(
+        None, description="x86_64, arm64: memhp_default_state=; default offline.")
 
     @field_validator("standby", mode="before")
     @classmethod
@@ -149,7 +173,8 @@ class Machine(BaseModel):
     model_config = _STRICT
     schema_: str | None = Field(None, alias="$schema", description="Editor schema reference.")
     name: str | None = Field(None, description="Machine name; default: file name without extension.")
-    arch: Literal["s390x"] = Field("s390x", description="Architecture profile.")
+    arch: Literal["s390x", "x86_64", "arm64", "ppc64le"] = Field(
+        "s390x", description="Architecture profile: s390x (default), x86_64, arm64 or ppc64le.")
     memory: Memory
     cpu: Cpu = Cpu()
     kernel: Kernel = Kernel()

@@ -28,6 +28,11 @@ def _power_of_two(value: int) -> bool:
 
 def check_machine(machine: Machine) -> None:
     """Raise :class:`FieldError` for the first inconsistency found."""
+    _check_applies(machine)
+    _check_footprint(machine)
+    if machine.arch != "s390x":
+        _check_profiled(machine)
+        return
     memory, kernel = machine.memory, machine.kernel
     section = behaviour_for(machine.kernel_version).section_size
     version_text = f"kernel {machine.kernel.version}" if machine.kernel.version else \
@@ -68,6 +73,66 @@ def check_machine(machine: Machine) -> None:
                          f"from 4K to 4M")
 
 
+#: Fields that only some architectures have: (section, field) -> the architectures.
+ONLY_ON: dict[tuple[str, str], tuple[str, ...]] = {
+    ("memory", "increment"): ("s390x",),
+    ("memory", "standby"): ("s390x", "ppc64le"),
+    ("memory", "dimms"): ("x86_64", "arm64"),
+    ("cpu", "edat1"): ("s390x",),
+    ("cpu", "edat2"): ("s390x",),
+    ("cpu", "hypervisor"): ("x86_64",),
+    ("kernel", "standby"): ("s390x",),
+    ("kernel", "s390_memmap_on_memory"): ("s390x",),
+    ("kernel", "page_size"): ("arm64", "ppc64le"),
+    ("kernel", "mmu"): ("ppc64le",),
+    ("kernel", "rodata_full"): ("arm64",),
+    ("kernel", "auto_online"): ("x86_64", "arm64"),
+}
+
+_INSTEAD = {
+    ("memory", "standby"): "hot-pluggable memory present at boot is a list of DIMMs: "
+                           "memory.dimms: [8G, 8G]",
+    ("memory", "dimms"): "on s390x write memory.standby; on ppc64le DIMMs present at boot are "
+                         "boot memory (count them in memory.online) and memory.standby is what "
+                         "DLPAR adds later",
+    ("memory", "increment"): "the memory block size is memory.block_size",
+    ("cpu", "edat1"): "EDAT is an IBM Z facility",
+    ("cpu", "edat2"): "EDAT is an IBM Z facility",
+    ("kernel", "auto_online"): "not modelled for this architecture",
+}
+
+
+def _check_applies(machine: Machine) -> None:
+    """A field set for an architecture that does not have it is an error."""
+    for (section, name), arches in ONLY_ON.items():
+        if machine.arch in arches:
+            continue
+        part = getattr(machine, section)
+        if name in part.model_fields_set and getattr(part, name) is not None:
+            hint = _INSTEAD.get((section, name), "")
+            raise FieldError(f"{section}.{name}", f"does not apply to arch {machine.arch} (only to "
+                             f"{', '.join(arches)})" + (f"; {hint}" if hint else ""))
+
+
+def _check_footprint(machine: Machine) -> None:
+    """A calibrated footprint already holds the kernel image, the initramfs and the crash
+    kernel; ``freed_before_init`` only means something with it."""
+    kernel = machine.kernel
+    if kernel.footprint is None:
+        if kernel.freed_before_init is not None:
+            raise FieldError("kernel.freed_before_init", "only applies with kernel.footprint "
+                             "(without it kernel.initramfs covers the initramfs)")
+        return
+    for name in ("image", "initramfs", "crashkernel"):
+        if name in kernel.model_fields_set:
+            raise FieldError(f"kernel.{name}", f"is included in kernel.footprint (the calibration "
+                             f"boot held it); remove kernel.{name} or kernel.footprint")
+    if kernel.footprint >= machine.memory.online:
+        raise FieldError("kernel.footprint", f"{format_size(kernel.footprint)} is not less than "
+                         f"memory.online {format_size(machine.memory.online)}: the footprint is "
+                         f"boot memory minus MemFree at /init, so it is smaller than boot memory")
+
+
 def _check_increment(increment: int, online: int, standby: int) -> None:
     if increment % MiB:
         raise FieldError("memory.increment", f"{format_size(increment)} is not a whole number of MiB; "
@@ -80,3 +145,59 @@ def _check_increment(increment: int, online: int, standby: int) -> None:
         if value % increment:
             raise FieldError(field, f"{format_size(value)} is not a whole number of "
                              f"{format_size(increment)} storage increments")
+
+
+def _check_profiled(machine: Machine) -> None:
+    """x86_64, arm64, ppc64le: page size, block size, DIMMs, pageblock, physical limit."""
+    from memmapcalc.arch import PAGE_SIZES, profile_for
+    from memmapcalc.arch.profile import Hotplug
+    from memmapcalc.kernel.hotplug import hotplug_behaviour
+
+    memory, kernel = machine.memory, machine.kernel
+    if memory.online == 0:
+        raise FieldError("memory.online", "must be more than 0: the boot memory")
+    sizes = PAGE_SIZES[machine.arch]
+    if kernel.page_size is not None and kernel.page_size not in sizes:
+        raise FieldError("kernel.page_size", f"{format_size(kernel.page_size)} is not a base page "
+                         f"size of {machine.arch}; write "
+                         f"{' or '.join(format_size(size) for size in sizes)}")
+    profile = profile_for(machine.arch, kernel.page_size, (kernel.mmu or "radix") == "radix")
+    behaviour = hotplug_behaviour(profile.family, profile.page, machine.kernel_version)
+    version_text = f"kernel {kernel.version}" if kernel.version else "the assumed oldest kernel"
+    if memory.block_size is not None:
+        block = memory.block_size
+        if not _power_of_two(block):
+            raise FieldError("memory.block_size", f"{format_size(block)} is not a power of two; "
+                             f"memory_block_size_bytes() always is (drivers/base/memory.c "
+                             f"memory_dev_init() panics otherwise)")
+        if block < behaviour.section_size:
+            raise FieldError("memory.block_size", f"{format_size(block)} is smaller than the "
+                             f"{format_size(behaviour.section_size)} section size of "
+                             f"{profile.name} on {version_text}; a memory block is at least one "
+                             f"section")
+    hypervisor = True if machine.cpu.hypervisor is None else machine.cpu.hypervisor
+    block = profile.block_size(profile, behaviour, memory.online, hypervisor,
+                               memory.block_size).value
+    for index, dimm in enumerate(memory.dimms or ()):
+        if dimm == 0 or dimm % block:
+            raise FieldError("memory.dimms", f"DIMM {index + 1} ({format_size(dimm)}) is not a "
+                             f"whole number of {format_size(block)} memory blocks: the kernel "
+                             f"refuses it (mm/memory_hotplug.c check_hotplug_memory_range())")
+    if profile.hotplug is Hotplug.DLPAR and 0 < memory.standby < block:
+        raise FieldError("memory.standby", f"{format_size(memory.standby)} is less than one LMB "
+                         f"({format_size(block)}); write 0 or at least {format_size(block)}")
+    end = (profile.hotplug_base(memory.online) + sum(memory.dimms or ())
+           if memory.dimms else memory.online + memory.standby)
+    if end > profile.max_physical:
+        raise FieldError("memory", f"boot and hot-pluggable memory end at {format_size(end)}, "
+                         f"beyond the {format_size(profile.max_physical)} of physical memory "
+                         f"{profile.name} addresses ({profile.max_physical_source})")
+    pageblock = kernel.pageblock_size
+    if "pageblock_size" in kernel.model_fields_set and (
+            not _power_of_two(pageblock) or not profile.page <= pageblock <= max(
+                profile.pageblock, 4 * MiB)):
+        raise FieldError("kernel.pageblock_size", f"{format_size(pageblock)} is not a pageblock "
+                         f"size of {profile.name}; the default is "
+                         f"{format_size(profile.pageblock)}, a power of two from "
+                         f"{format_size(profile.page)} to "
+                         f"{format_size(max(profile.pageblock, 4 * MiB))} is accepted")

@@ -16,6 +16,10 @@ from memmapcalc.units import format_size
 
 def advise(p: Params, min_online: int | None, max_standby: int | None) -> list[str]:
     """Concrete, verified fixes for a failing machine, cheapest kind first."""
+    if p.arch != "s390x":
+        from memmapcalc.arch import report
+
+        return report.advise(p, min_online, max_standby)
     tips: list[str] = []
     if min_online is not None and min_online > p.online:
         assert passes(replace(p, online=min_online))

@@ -55,7 +55,13 @@ class Budget:
 
 
 def budget(p: Params) -> Budget:
-    """Charge IPL's consumers to online memory and return the budget with explanations."""
+    """Charge IPL's consumers to online memory and return the budget with explanations.
+
+    x86_64, arm64 and ppc64le machines are charged by their architecture profile
+    (:func:`memmapcalc.arch.model.profiled_budget`); everything below is s390x.
+    """
+    if p.arch != "s390x":
+        return _profiled_budget(p)
     versions, source = rule_for("section_size", p.version)
     section = Explained(p.behaviour.section_size, lambda: (f"1 << SECTION_SIZE_BITS = {mib(p.behaviour.section_size)}"),
                         source, versions)
@@ -111,6 +117,14 @@ def budget(p: Params) -> Budget:
 
     boot_reserved = (p.image + p.initramfs + crash + online_memmap.value + boot_meta.value
                      + sum(parts[k].value for k in ("boot_identity", "boot_vmemmap", "top_level")))
+    calibrated = _calibrated(p, section.value, section_map) if p.footprint is not None else None
+    if calibrated is not None:  # the footprint holds everything IPL reserves for online memory
+        boot_reserved = calibrated.value
+        for name in ("boot_identity", "boot_vmemmap", "top_level"):
+            del parts[name]
+        boot_meta = Explained(0, "in kernel.footprint", "calibrated")
+        online_memmap = Explained(0, "in kernel.footprint", "calibrated")
+        crash = 0
     managed = max(0, p.online - boot_reserved)
     min_free_parts = watermarks.reserve(managed, p.online, p.pageblock, p.thp, p.edat1,
                                         p.behaviour.min_free_kbytes_max)
@@ -139,11 +153,45 @@ def budget(p: Params) -> Budget:
                               "mm/page_alloc.c, mm/khugepaged.c"),
         "userspace": Explained(p.userspace, lambda: (f"boot.userspace = {mib(p.userspace)}"), "given"),
     }
+    if calibrated is not None:
+        charged["kernel_image"] = calibrated
+        charged["initramfs"] = _freed_before_init(p)
+        charged["crashkernel"] = Explained(0, "in kernel.footprint", "calibrated")
     required = sum(item.value for item in charged.values())
     return Budget(block_size=block, standby_blocks=blocks, memmap_per_block=per_block,
                   memmap_on_memory=mom, charged=charged, page_table_parts=parts,
                   min_free_parts=min_free_parts, section_size=section, required=required,
                   margin=p.online - required)
+
+
+def _calibrated(p: Params, section: int, section_map: int) -> Explained[int]:
+    """``kernel.footprint``: boot memory minus MemFree at /init of a boot without
+    hot-pluggable (standby) memory — the kernel image, initramfs contents, crashkernel, the
+    memmap and page tables of online memory and everything else the kernel holds then.
+    Measured at one online size; at another the online memmap differs by whole sections.
+    Example: 1 GiB calibrated at 160 MiB, evaluated at 2 GiB with 256 MiB sections:
+    160 MiB + (8 − 4) × 4 MiB = 176 MiB."""
+    measured = p.footprint_online if p.footprint_online is not None else p.online
+    assert p.footprint is not None
+    delta = (present_sections(p.online, section) - present_sections(measured, section)) * section_map
+    value = p.footprint + delta
+    return Explained(value, lambda: (
+        f"kernel.footprint {mib(p.footprint or 0)} measured at {mib(measured)} online"
+        + (f" + online memmap difference {mib(delta)}" if delta else "") + f" = {mib(value)}"),
+        "calibrated: boot memory − MemFree at /init without standby memory")
+
+
+def _freed_before_init(p: Params) -> Explained[int]:
+    return Explained(p.freed_before_init, lambda: (
+        f"kernel.freed_before_init = {mib(p.freed_before_init)}: held while hot-pluggable memory "
+        f"is added, freed before /init"), "init/initramfs.c free_initrd_mem(), "
+        "init/main.c free_initmem() ('Freeing ... memory' in dmesg)")
+
+
+def _profiled_budget(p: Params) -> Budget:
+    from memmapcalc.arch.model import profiled_budget
+
+    return profiled_budget(p)
 
 
 def verdict(margin: int, online: int, min_margin: int) -> str:
@@ -157,4 +205,8 @@ def verdict(margin: int, online: int, min_margin: int) -> str:
 
 def passes(p: Params) -> bool:
     """Does IPL leave at least ``min_margin``?  (warn counts as passing.)"""
+    if p.arch != "s390x":
+        from memmapcalc.arch.model import profiled_passes
+
+        return profiled_passes(p)
     return verdict(budget(p).margin, p.online, p.min_margin) != "fail"

@@ -42,6 +42,13 @@ def evaluate_params(p: Params) -> Evaluation:
     outcome = verdict(result.margin, p.online, p.min_margin)
     standby_limit, capped = max_standby(p, result)
     online_limit = min_online(p, result)
+    if p.arch != "s390x":  # x86_64, arm64, ppc64le: texts and notes of the profile
+        from memmapcalc.arch import report
+
+        standby_x, online_x = report.limits(p, result, standby_limit, capped, online_limit)
+        tips = advise(p, online_limit, standby_limit) if outcome == "fail" else []
+        return Evaluation(p, result, outcome, standby_x, capped, online_x, tips,
+                          report.notes(p, result, capped))
     block = mib(result.block_size.value)
     standby_x = None if standby_limit is None else Explained(
         standby_limit, lambda: (f"largest whole number of {block} blocks with margin ≥ {mib(p.min_margin)}"

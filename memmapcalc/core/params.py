@@ -9,6 +9,12 @@ from dataclasses import dataclass
 from memmapcalc.config.model import Machine, MemmapMode, StandbyHandling
 from memmapcalc.kernel.behaviour import Behaviour, behaviour_for
 from memmapcalc.kernel.version import KernelVersion
+from memmapcalc.units import KiB, MiB
+
+#: Default of ``kernel.freed_before_init`` with a calibrated footprint: the Debian 6.1
+#: x86_64 boots of tests/data/boots-x86 free about 9 MiB between the ACPI DIMM add and /init
+#: (init sections, text/rodata gaps, the compressed busybox initramfs).
+FREED_BEFORE_INIT = 8 * MiB
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +40,28 @@ class Params:
     thp: bool
     userspace: int
     min_margin: int
+    # --- added for the x86_64 / arm64 / ppc64le profiles (defaults keep s390x as it was) ---
+    #: ``s390x`` (the model in this package) or a profile of :mod:`memmapcalc.arch`
+    arch: str = "s390x"
+    #: PAGE_SIZE (arm64 4K/16K/64K, ppc64le 4K/64K; 4 KiB elsewhere)
+    page_size: int = 4 * KiB
+    #: ppc64le radix MMU (hash otherwise)
+    radix: bool = True
+    #: x86_64 X86_FEATURE_HYPERVISOR (a virtual machine)
+    hypervisor: bool = True
+    #: arm64 rodata=full: hot-added memory is linearly mapped with base pages
+    rodata_full: bool = True
+    #: x86_64/arm64: hot-pluggable DIMMs present at boot, in slot order (``standby`` is
+    #: their sum; a search that varies ``standby`` re-lays them out, see memmapcalc.arch.model)
+    dimms: tuple[int, ...] = ()
+    #: memhp_default_state: offline, online, online_kernel or online_movable
+    auto_online: str = "offline"
+    #: calibrated footprint (boot memory − MemFree at /init without hot-pluggable memory)
+    footprint: int | None = None
+    #: the online size the footprint was measured at (the config's)
+    footprint_online: int | None = None
+    #: with a footprint: memory held while hot-pluggable memory is added, freed before /init
+    freed_before_init: int = FREED_BEFORE_INIT
 
     @property
     def version_assumed(self) -> bool:
@@ -45,6 +73,10 @@ def resolve(machine: Machine) -> Params:
     version = machine.kernel_version
     behaviour = behaviour_for(version)
     kernel = machine.kernel
+    if machine.arch != "s390x":
+        from memmapcalc.arch.model import resolve_profiled
+
+        return resolve_profiled(machine, behaviour)
     return Params(
         online=machine.memory.online,
         standby=machine.memory.standby,
@@ -66,4 +98,8 @@ def resolve(machine: Machine) -> Params:
         thp=kernel.thp,
         userspace=machine.boot.userspace,
         min_margin=machine.boot.min_margin,
+        footprint=kernel.footprint,
+        footprint_online=None if kernel.footprint is None else machine.memory.online,
+        freed_before_init=(FREED_BEFORE_INIT if kernel.freed_before_init is None
+                           else kernel.freed_before_init),
     )

@@ -53,6 +53,10 @@ def max_standby(p: Params, current: Budget | None = None) -> tuple[int | None, b
     """Largest standby (a whole number of blocks) that IPLs, and whether the architecture's
     physical limit capped it.  ``None`` when not even standby 0 passes."""
     current = current or budget(p)
+    if p.arch != "s390x":
+        from memmapcalc.arch import search
+
+        return search.max_standby(p, current)
     block = current.block_size.value
     limit = max(0, (MAX_PHYSICAL - p.online) // block)
     if passes(replace(p, standby=limit * block)):
@@ -78,6 +82,10 @@ def min_online(p: Params, current: Budget | None = None) -> int | None:
     """Smallest online size (whole MiB, or whole increments) from which every larger size
     IPLs with the same standby; ``None`` if even the largest possible online size fails."""
     current = current or budget(p)
+    if p.arch != "s390x":
+        from memmapcalc.arch import search
+
+        return search.min_online(p, current)
     step = max(MiB, p.increment or 0)
     top = (MAX_PHYSICAL - p.standby) // step
     passes_at = lambda k: passes(replace(p, online=k * step))  # noqa: E731

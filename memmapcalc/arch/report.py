@@ -1,0 +1,145 @@
+"""Limits, advice and notes for x86_64, arm64 and ppc64le machines (the s390x ones are in
+:mod:`memmapcalc.core.evaluate` and :mod:`memmapcalc.core.advice`).  Every fix is checked by
+re-running the model with the change applied."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from memmapcalc.arch.memmap import supported
+from memmapcalc.arch.model import KERNEL_ONLINE, layout, profile_of
+from memmapcalc.arch.profile import Hotplug
+from memmapcalc.config.model import MemmapMode
+from memmapcalc.core.budget import Budget, passes
+from memmapcalc.core.explain import Explained, mib
+from memmapcalc.core.params import Params
+from memmapcalc.kernel.hotplug import hotplug_behaviour
+from memmapcalc.kernel.version import v
+from memmapcalc.units import GiB, format_size
+
+
+def _what(p: Params) -> str:
+    if profile_of(p)[0].hotplug is Hotplug.DLPAR:
+        return "hot-pluggable memory (DLPAR)"
+    return "DIMM" if len(p.dimms) <= 1 else "DIMM memory"
+
+
+def limits(p: Params, result: Budget, standby_limit: int | None, capped: bool,
+           online_limit: int | None) -> tuple[Explained[int] | None, Explained[int] | None]:
+    profile = profile_of(p)[0]
+    block = result.block_size.value
+    what = ("the largest single DIMM" if len(p.dimms) <= 1 and profile.hotplug is Hotplug.ACPI_DIMMS
+            else "the most hot-pluggable memory" if profile.hotplug is Hotplug.DLPAR
+            else "the most DIMM memory (your DIMMs, then more of the last size)")
+    standby_x = None if standby_limit is None else Explained(
+        standby_limit, lambda: (f"{what}, whole {mib(block)} blocks, with margin ≥ "
+                                f"{mib(p.min_margin)}"
+                                + (f": capped by {profile.max_physical_source}" if capped else
+                                   f"; {mib(standby_limit + block)} fails")),
+        "search over budget()")
+    online_x = None if online_limit is None else Explained(
+        online_limit, lambda: (f"smallest boot memory (whole MiB) from which every larger size "
+                               f"keeps margin ≥ {mib(p.min_margin)}; "
+                               f"{mib(online_limit - (1 << 20))} fails"), "search over budget()")
+    return standby_x, online_x
+
+
+def notes(p: Params, result: Budget, capped: bool) -> list[str]:
+    profile = profile_of(p)[0]
+    out: list[str] = []
+    if p.version is None:
+        out.append("kernel.version not given: assumed the oldest behaviour (no memmap-on-memory, "
+                   "oldest section sizes)")
+    elif p.version.major >= 7:
+        out.append(f"kernel {p.version}: memmapcalc's table ends at 6.19; assumed to behave like "
+                   f"6.19")
+    if profile.family == "x86_64" and p.block_size is None and p.online >= 62 * GiB:
+        out.append("memory block size derived from the QEMU q35 memory layout (boot memory above "
+                   "2 GiB starts at 4 GiB); give memory.block_size if your machine differs")
+    if profile.hotplug is Hotplug.DLPAR and p.standby:
+        out.append("ppc64le: DIMMs present at boot are boot memory (count them in memory.online); "
+                   "memory.standby is added later by DLPAR, one LMB at a time")
+    if capped:
+        out.append(f"max_standby is capped by the architecture's maximum physical memory "
+                   f"({mib(profile.max_physical)}, {profile.max_physical_source})")
+    return out
+
+
+def advise(p: Params, min_online: int | None, max_standby: int | None) -> list[str]:
+    """Concrete, verified fixes for a machine that does not boot."""
+    tips: list[str] = []
+    if min_online is not None and min_online > p.online:
+        assert passes(replace(p, online=min_online))
+        tips.append(f"raise boot memory to {format_size(min_online)} "
+                    f"(+{format_size(min_online - p.online)})")
+    if max_standby is not None and max_standby < p.standby:
+        assert passes(replace(p, standby=max_standby))
+        tips.append(f"lower the {_what(p)} to {format_size(max_standby)} "
+                    f"(-{format_size(p.standby - max_standby)})")
+    if profile_of(p)[0].hotplug is Hotplug.ACPI_DIMMS and p.standby:
+        tips.extend(_dimm_tips(p))
+    if not tips:
+        tips.append("no single change of boot memory, DIMMs or kernel makes this machine boot: "
+                    "check kernel.footprint (or kernel.image, kernel.initramfs), "
+                    "kernel.crashkernel and boot.userspace")
+    return tips
+
+
+def _dimm_tips(p: Params) -> list[str]:
+    profile, behaviour = profile_of(p)
+    tips: list[str] = []
+    on = replace(p, memmap_on_memory=MemmapMode.ON)
+    if p.memmap_on_memory is MemmapMode.OFF and passes(on):
+        tips.append("boot with memory_hotplug.memmap_on_memory=1 (kernel.memmap_on_memory: on)")
+    if p.auto_online not in KERNEL_ONLINE and len(p.dimms) > 1 and passes(
+            replace(p, auto_online="online")):
+        tips.append("boot with memhp_default_state=online (kernel.auto_online: online): each "
+                    "DIMM's memmap then comes from the DIMMs onlined before it")
+    newer = v("6.8")
+    if (p.version is None or p.version < newer) and profile.family in ("x86_64", "arm64"):
+        later = replace(p, version=newer, memmap_on_memory=MemmapMode.ON)
+        if passes(later):
+            tips.append("boot a kernel ≥ 6.8 with memory_hotplug.memmap_on_memory=1 (DIMMs of "
+                        "several blocks then carry their own memmap)")
+    tips.extend(_split_tips(p, behaviour.split_per_block))
+    return tips
+
+
+def _split_tips(p: Params, split: bool) -> list[str]:
+    """Split the DIMM memory into smaller DIMMs: of one block each with memmap_on_memory
+    (kernels without per-block split), or auto-onlined so each memmap comes from the last."""
+    profile, behaviour = profile_of(p)
+    block = profile.block_size(profile, behaviour, p.online, p.hypervisor, p.block_size).value
+    tips: list[str] = []
+    ok = supported(profile, hotplug_behaviour(profile.family, p.page_size, p.version), block,
+                   p.struct_page, p.pageblock, MemmapMode.ON, p.radix)[0]
+    count = p.standby // block
+    if not split and ok and p.standby % block == 0 and count <= 256:
+        one_block = replace(p, dimms=(block,) * count, memmap_on_memory=MemmapMode.ON)
+        if passes(one_block):
+            tips.append(f"use {count} DIMMs of one {mib(block)} memory block each and "
+                        f"memory_hotplug.memmap_on_memory=1 (before 6.8 memmap-on-memory applies "
+                        f"only to one-block DIMMs)")
+    for size in _split_sizes(p.standby, block):
+        parts = p.standby // size
+        if parts < 2 or parts > 256 or layout(p.dimms, p.standby) == ((size, parts),):
+            continue
+        candidate = replace(p, dimms=(size,) * parts, auto_online="online")
+        if passes(candidate):
+            tips.append(f"use {parts} DIMMs of {mib(size)} and memhp_default_state=online "
+                        f"(kernel.auto_online: online): each DIMM's memmap comes from the "
+                        f"DIMMs onlined before it")
+            break
+    return tips
+
+
+def _split_sizes(total: int, block: int) -> list[int]:
+    """DIMM sizes that divide ``total`` in whole blocks, largest first."""
+    sizes, size = [], block
+    while size * 2 <= total:
+        size *= 2
+    while size >= block:
+        if total % size == 0:
+            sizes.append(size)
+        size //= 2
+    return sizes
