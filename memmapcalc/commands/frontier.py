@@ -218,9 +218,11 @@ def compute(base: dict[str, Any], source: str, name: str, sizes: list[int]) -> d
         try:
             machine = machine_from_mapping(deep_merge(base, {"memory": {"online": size}}),
                                            source, name)
-        except InputError as error:
-            raise InputError(error.source, f"at online {format_size(size)}: {error.message}",
-                             error.location) from None
+        except InputError as error:  # name the online size when the error is about memory
+            about_memory = (error.location or "").startswith("memory")
+            message = (f"at online {format_size(size)}: {error.message}" if about_memory
+                       else error.message)
+            raise InputError(error.source, message, error.location) from None
         if getattr(machine, "arch", "s390x") != "s390x":
             raise InputError(source, f"frontier models the s390x standby behaviours; "
                              f"{machine.arch} has no standby memory", "arch")
@@ -310,9 +312,10 @@ def to_text(document: dict[str, Any], colored: bool) -> str:
     machine = document["machine"]
     points = document["points"]
     sizes = [point["online"] for point in points]
+    span = (f"online {format_size(sizes[0])}" if len(sizes) == 1 else
+            f"online {format_size(sizes[0])} to {format_size(sizes[-1])}, {len(sizes)} sizes")
     console.print(f"[bold]largest standby that IPLs[/bold] — {machine['name']}  "
-                  f"[dim]{machine['path']}[/dim]; online {format_size(sizes[0])} to "
-                  f"{format_size(sizes[-1])}, {len(sizes)} sizes", soft_wrap=True)
+                  f"[dim]{machine['path']}[/dim]; {span}", soft_wrap=True)
     table = Table(box=None, padding=(0, 1), show_edge=False, pad_edge=False)
     table.add_column("       online", justify="right", no_wrap=True)
     behaviours = document["behaviours"]
@@ -390,16 +393,18 @@ def _matplotlib() -> Any:
 
 
 def plot_series(document: dict[str, Any]) -> list[tuple[str, list[float], list[float | None]]]:
-    """What the plot draws: per group ``(legend, online GiB, max standby GiB or None)``;
-    capped and failing points are gaps (``None``).  Floats only here, for drawing."""
+    """What the plot draws: per group ``(legend, online GiB, max standby GiB or None)`` —
+    the JSON's numbers in GiB; a capped point is drawn at its value (64 TiB − online, the
+    architecture's limit), a size where nothing IPLs is a gap (``None``).  Floats only here,
+    for drawing."""
     titles = {b["key"]: f"{b['mainline']} {_HEADS[b['key']]}" for b in document["behaviours"]}
     xs = [point["online"] / (1 << 30) for point in document["points"]]
     out = []
     for keys, values in series(document):
-        ys = [None if value is None or capped else value / (1 << 30) for value, capped in values]
+        ys = [None if value is None else value / (1 << 30) for value, _ in values]
         legend = " = ".join(titles[key] for key in keys)
-        if all(capped for _, capped in values):
-            legend += " (no limit below 64 TiB)"
+        if any(capped for _, capped in values):
+            legend += " (at 64 TiB: no limit below the s390 maximum)"
         out.append((legend, xs, ys))
     return out
 
@@ -417,7 +422,8 @@ def draw(document: dict[str, Any], path: str) -> None:
         axes.plot(xs, [float("nan") if y is None else y for y in ys], marker="o",
                   markersize=3, label=legend)
     axes.set_xlabel("online memory (GiB)")
-    axes.set_ylabel("largest standby that IPLs (GiB)")
+    axes.set_ylabel("largest standby that IPLs (GiB, log scale)")
+    axes.set_yscale("log")  # the behaviours differ by orders of magnitude
     axes.set_title(f"memmapcalc frontier: {document['machine']['name']}")
     axes.grid(True, alpha=0.3)
     axes.legend(fontsize="small")

@@ -89,11 +89,24 @@ def _plan_one(loaded: Loaded, zone: Any) -> tuple[dict[str, Any], Plan | None]:
                 "error": str(loaded.error)}, None
     arch = getattr(loaded.machine, "arch", "s390x")
     if arch != "s390x":
-        return {"name": loaded.name, "path": loaded.source, "verdict": "error",
-                "error": f"{loaded.source}: arch: plan models the s390x standby behaviours; "
-                         f"{arch} has no standby memory"}, None
+        return _other_arch(loaded, arch), None
     planned = plan(resolve(loaded.machine), zone)
     return plan_dict(loaded.name, loaded.source, planned), planned
+
+
+def _other_arch(loaded: Loaded, arch: str) -> dict[str, Any]:
+    """Machines of other architectures have no s390 standby behaviours to compare: their
+    plan is the verdict and ``check``'s fixes (verified by the model there)."""
+    from memmapcalc.core.evaluate import evaluate
+
+    assert loaded.machine is not None
+    evaluation = evaluate(loaded.machine)
+    return {"name": loaded.name, "path": loaded.source, "verdict": evaluation.verdict,
+            "ipl": evaluation.ipl, "error": None, "arch": arch,
+            "note": f"{arch}: the kernel behaviours, changes and after-IPL use that plan "
+                    f"compares are modelled for s390x standby memory; these are check's fixes",
+            "behaviours": [], "cheapest": None, "changes": [], "limits": [],
+            "after_ipl": None, "advice": list(evaluation.advice)}
 
 
 # --------------------------------------------------------------------------- JSON
@@ -104,7 +117,7 @@ def plan_dict(name: str, path: str, planned: Plan) -> dict[str, Any]:
     evaluation = planned.evaluation
     return {
         "name": name, "path": path, "verdict": evaluation.verdict, "ipl": evaluation.ipl,
-        "error": None,
+        "error": None, "arch": "s390x",
         "zone": planned.after_ipl.zone.value,
         "behaviours": [_column_dict(column) for column in planned.columns],
         "cheapest": None if planned.cheapest is None else _change_dict(planned.cheapest),
@@ -203,7 +216,12 @@ def _machine(console: Console, entry: dict[str, Any], planned: Plan | None) -> N
     head.append(f"  {entry['path']}", style="dim")
     console.print(head)
     if planned is None:
-        console.print(f"       {entry['error']}", soft_wrap=True)
+        if entry["error"] is not None:
+            console.print(f"       {entry['error']}", soft_wrap=True)
+        else:
+            console.print(f"       [dim]note: {entry['note']}[/dim]", soft_wrap=True)
+            for tip in entry["advice"]:
+                console.print(f"       [bold]fix:[/bold] {tip}", soft_wrap=True)
         console.print()
         return
     console.print(f"       as configured: {_configured(planned)}", soft_wrap=True)

@@ -98,7 +98,8 @@ def test_plot_data_are_the_json_numbers() -> None:
                     "capped": {"boot-add": False, "deferred": True}}]}
     assert plot_series(document) == [
         ("≤ 6.8 no mom", [1.0, 2.0], [3.0, None]),
-        ("≥ 6.19 deferred (no limit below 64 TiB)", [1.0, 2.0], [None, None])]
+        ("≥ 6.19 deferred (at 64 TiB: no limit below the s390 maximum)", [1.0, 2.0],
+         [9 / GiB, 9 / GiB])]
 
 
 def test_plot_without_matplotlib_is_a_clear_error(cli, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]

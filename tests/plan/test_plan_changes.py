@@ -4,6 +4,7 @@ memory block of standby more, fails.  Through the real entry point, for every sh
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -133,7 +134,18 @@ def test_what_if_set_and_bad_input(cli, tmp_path) -> None:  # type: ignore[no-un
     assert "PASS   lnx01-6.19" in ran.stdout  # the rest is still planned
     document = cli("plan", "-f", "json", str(broken)).stdout
     assert '"verdict": "error"' in document and cli("plan").returncode == 2
+
+
+def test_other_architectures_get_checks_fixes(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
     x86 = tmp_path / "x86.yaml"
-    x86.write_text("arch: x86_64\nmemory: {online: 4G}\n", encoding="utf-8")
-    ran = cli("plan", str(x86))  # planning is for s390x standby memory only
-    assert ran.returncode == 2 and ran.stdout.startswith("ERROR  x86") and "s390x" in ran.stdout
+    x86.write_text("arch: x86_64\nmemory: {online: 512M, dimms: [24G]}\n"
+                   "kernel: {version: '6.1'}\n", encoding="utf-8")
+    checked = json.loads(cli("check", "-f", "json", "--exit-zero", str(x86)).stdout)["results"][0]
+    planned = plan_json(cli, str(x86))["plans"][0]
+    assert (planned["arch"], planned["verdict"], planned["behaviours"]) == \
+        ("x86_64", checked["verdict"], [])
+    assert planned["advice"] == checked["advice"]
+    assert "modelled for s390x standby memory" in planned["note"]
+    ran = cli("plan", str(x86))
+    assert ran.returncode == (1 if checked["verdict"] == "fail" else 0)
+    assert all(f"fix: {tip}" in ran.stdout for tip in checked["advice"])
