@@ -14,30 +14,12 @@ in :mod:`memmapcalc.core.search` (whose ``first_true`` they use).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import fields
-from operator import attrgetter
-from typing import Any
 
 from memmapcalc.arch.model import boot_managed, boundaries, compute, hotplug_room, profile_of
 from memmapcalc.core.budget import Budget
-from memmapcalc.core.params import Params
+from memmapcalc.core.params import Params, vary
 from memmapcalc.core.search import first_true
 from memmapcalc.units import MiB
-
-_NAMES = tuple(f.name for f in fields(Params))
-_ALL = attrgetter(*_NAMES)
-_SET = object.__setattr__
-
-
-def vary(p: Params, **changes: Any) -> Params:
-    """``dataclasses.replace`` for the searches, without re-running ``__init__`` (twice as
-    fast; the searches make a few dozen variants per machine)."""
-    new = object.__new__(Params)
-    for name, value in zip(_NAMES, _ALL(p), strict=True):
-        _SET(new, name, value)
-    for name, value in changes.items():
-        _SET(new, name, value)
-    return new
 
 
 def _margin(p: Params) -> int:

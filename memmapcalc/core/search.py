@@ -17,11 +17,10 @@ picks where the search starts, so a typical machine needs a handful of evaluatio
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 
 from memmapcalc.config.model import StandbyHandling
 from memmapcalc.core.budget import Budget, budget, passes
-from memmapcalc.core.params import Params
+from memmapcalc.core.params import Params, vary
 from memmapcalc.core.s390 import DMA_ZONE_END, MAX_PHYSICAL, PAGE, REGION3_ENTRY
 from memmapcalc.units import MiB
 
@@ -59,9 +58,9 @@ def max_standby(p: Params, current: Budget | None = None) -> tuple[int | None, b
         return search.max_standby(p, current)
     block = current.block_size.value
     limit = max(0, (MAX_PHYSICAL - p.online) // block)
-    if passes(replace(p, standby=limit * block)):
+    if passes(vary(p, standby=limit * block)):
         return limit * block, True
-    fails = lambda k: not passes(replace(p, standby=k * block))  # noqa: E731
+    fails = lambda k: not passes(vary(p, standby=k * block))  # noqa: E731
     per_block = _standby_cost_per_block(p, current)
     guess = current.standby_blocks.value + (current.margin - p.min_margin) // per_block
     first_failing = first_true(fails, 0, limit, guess)
@@ -88,7 +87,7 @@ def min_online(p: Params, current: Budget | None = None) -> int | None:
         return search.min_online(p, current)
     step = max(MiB, p.increment or 0)
     top = (MAX_PHYSICAL - p.standby) // step
-    passes_at = lambda k: passes(replace(p, online=k * step))  # noqa: E731
+    passes_at = lambda k: passes(vary(p, online=k * step))  # noqa: E731
     if top < 1 or not passes_at(top):
         return None
     # margin grows by about 63/64 of each added byte (the online memmap takes 1/64)
@@ -113,7 +112,7 @@ def _failure_within_reach(p: Params, start: int, step: int, top: int, block: int
     lo_bytes, hi_bytes = start * step, min(top * step, start * step + reach)
     for candidate in _jump_points(lo_bytes, hi_bytes, step, (section, block, REGION3_ENTRY),
                                   p.standby, block):
-        if not passes(replace(p, online=candidate)):
+        if not passes(vary(p, online=candidate)):
             return candidate // step
     return None
 
