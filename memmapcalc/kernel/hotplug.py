@@ -63,7 +63,8 @@ GENERIC: tuple[Change, ...] = (
            "(<20230711044834.72809-3-aneesh.kumar@linux.ibm.com>)"),
     Change(v("6.8"), "split_per_block", True,
            "mm/memory_hotplug.c create_altmaps_and_memory_blocks(): one altmap per memory block "
-           "(MM pull for 6.8, <20240108155039.fd2798712a2a93a108b710ce@linux-foundation.org>)"),
+           "(6b8f0798b85a 'mm/memory_hotplug: split memmap_on_memory requests across memblocks', "
+           "MM pull for 6.8, <20240108155039.fd2798712a2a93a108b710ce@linux-foundation.org>)"),
 )
 
 _MHP_5_13 = ("Kconfig ARCH_MHP_MEMMAP_ON_MEMORY_ENABLE, mm/memory_hotplug.c MHP_MEMMAP_ON_MEMORY "

@@ -116,6 +116,21 @@ def test_memfree_drop_per_gib_is_the_recorded_one() -> None:
         assert 16 * MiB + 30 * KiB <= per_gib <= 16 * MiB + 50 * KiB, per_gib
 
 
+def test_from_6_8_a_128g_dimm_boots_from_256m() -> None:
+    """ground-truth-x86.md §6: from 6.8 requests are split per block, so a 128 GiB DIMM
+    boots from 256 MiB with only about 44 KiB per GiB still taken from boot memory."""
+    data = config("256M", ["128G"], "memory_hotplug.memmap_on_memory=1")
+    data["kernel"]["version"] = "6.8"
+    with_dimm = budget(resolve(machine_from_mapping(data)))
+    base = budget(resolve(machine_from_mapping(config("256M", [], ""))))
+    per_gib = (base.margin - with_dimm.margin) // 128
+    assert with_dimm.memmap_on_memory.used.value and with_dimm.margin >= 0
+    assert 30 * KiB <= per_gib <= 50 * KiB, per_gib
+    on_6_1 = budget(resolve(machine_from_mapping(config("256M", ["128G"], "memory_hotplug."
+                                                                          "memmap_on_memory=1"))))
+    assert on_6_1.margin < 0  # recorded: fails on 6.1 with the same command line
+
+
 def test_check_command_on_a_recorded_boot(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
     """The recorded 512M + 4 × 8G boot through the real CLI: fails with DIMMs left offline,
     boots with memhp_default_state=online."""
