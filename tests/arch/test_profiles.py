@@ -290,3 +290,34 @@ def test_check_cli_renders_every_arch(cli, tmp_path) -> None:  # type: ignore[no
 def test_max_physical_of_profiles() -> None:
     assert profile_for("x86_64").max_physical == 64 * TiB
     assert hotplug_behaviour("x86_64", 4 * KiB, v("6.8")).split_per_block
+
+
+# --- the version table per architecture -------------------------------------------------------
+@pytest.mark.parametrize(("family", "page", "before", "after", "field", "old", "new"), [
+    ("x86_64", 4 * KiB, "5.8", "5.9", "bare_metal_max_block", False, True),
+    ("x86_64", 4 * KiB, "5.12", "5.13", "memmap_on_memory_arch", False, True),
+    ("arm64", 4 * KiB, "5.11", "5.12", "section_size", 1 * GiB, 128 * MiB),
+    ("arm64", 64 * KiB, "5.11", "5.12", "section_size", 1 * GiB, 512 * MiB),
+    ("arm64", 16 * KiB, "5.12", "5.13", "memmap_on_memory_arch", False, True),
+    ("ppc64le", 64 * KiB, "6.5", "6.6", "memmap_on_memory_arch", False, True),
+    ("ppc64le", 64 * KiB, "6.5", "6.6", "dlpar_requests", False, True),
+    ("x86_64", 4 * KiB, "6.5", "6.6", "force_mode", False, True),
+    ("arm64", 4 * KiB, "6.5", "6.6", "acpi_requests_always", False, True),
+    ("x86_64", 4 * KiB, "6.7", "6.8", "split_per_block", False, True),
+    ("ppc64le", 4 * KiB, "5.6", "5.7", "min_free_kbytes_max", 65536, 262144),
+])
+def test_hotplug_era_boundaries(family: str, page: int, before: str, after: str, field: str,
+                                old: object, new: object) -> None:
+    assert getattr(hotplug_behaviour(family, page, v(before)), field) == old
+    assert getattr(hotplug_behaviour(family, page, v(after)), field) == new
+
+
+def test_hotplug_tables_are_sorted_and_sourced() -> None:
+    from memmapcalc.kernel.hotplug import changes
+
+    for family in ("x86_64", "arm64", "ppc64le"):
+        rows = changes(family)
+        assert [r.since for r in rows] == sorted(r.since for r in rows)
+        assert all(r.source for r in rows)
+    assert hotplug_behaviour("x86_64", 4 * KiB, None) == hotplug_behaviour("x86_64", 4 * KiB,
+                                                                           v("5.4"))
