@@ -162,7 +162,7 @@ def _base(config: str | None, machine_name: str | None) -> tuple[dict[str, Any],
     assert machine is not None
     if getattr(machine, "arch", "s390x") != "s390x":
         raise InputError(config, f"frontier models the s390x standby behaviours; "
-                         f"{machine.arch} has no standby memory", "arch")
+                         f"for {machine.arch} use check", "arch")
     return machine.model_dump(by_alias=True, exclude_none=True, mode="json"), loaded[0].source, \
         loaded[0].name
 
@@ -225,7 +225,7 @@ def compute(base: dict[str, Any], source: str, name: str, sizes: list[int]) -> d
             raise InputError(error.source, message, error.location) from None
         if getattr(machine, "arch", "s390x") != "s390x":
             raise InputError(source, f"frontier models the s390x standby behaviours; "
-                             f"{machine.arch} has no standby memory", "arch")
+                             f"for {machine.arch} use check", "arch")
         p = resolve(machine)
         if not behaviours:
             behaviours = [{"key": variant.key, "title": variant.spec.title,
