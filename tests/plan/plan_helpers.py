@@ -13,7 +13,6 @@ from memmapcalc.core.params import Params, resolve
 from tests.conftest import CONFIGS
 
 
-
 def mapping_of(path: Path) -> dict[str, Any]:
     """A shipped config as the plain mapping its file holds."""
     data = parse_document(path.read_text(encoding="utf-8"), "yaml", str(path))

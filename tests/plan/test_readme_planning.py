@@ -8,9 +8,10 @@ from tests.conftest import ROOT
 
 
 def _block_after(text: str, command: str) -> list[str]:
-    """The lines of the first output block (```) that follows ``command`` in the README."""
-    start = text.index(command)
-    block = re.search(r"```\n(.*?)```", text[start + len(command):], re.S)
+    """The lines of the output block that follows the ```sh block holding ``command``."""
+    rest = text[text.index(command) + len(command):]
+    rest = rest[rest.index("```") + 3:]  # past the end of the command's own block
+    block = re.search(r"```\n(.*?)```", rest, re.S)
     assert block is not None
     lines = [line.rstrip() for line in block.group(1).splitlines()
              if line.strip() and line.strip() != "..."]
@@ -28,6 +29,6 @@ def test_readme_plan_and_frontier_examples(cli) -> None:  # type: ignore[no-unty
     frontier_out = [line.rstrip() for line in cli(
         "frontier", "--config", "configs/zvm-lnx01-6.8.yaml", "--online", "2G..8G", "--step",
         "2G").stdout.splitlines()]
-    command = "-f csv\n```\n"  # the frontier output block follows the two example commands
+    command = "--set kernel.crashkernel=512M -f csv"  # the second of the two example commands
     for line in _block_after(section, command):
         assert line in frontier_out, line
