@@ -610,12 +610,30 @@ def max_physical(p: Params) -> int:
     return profile_of(p)[0].max_physical
 
 
+#: QEMU include/hw/acpi/acpi.h ACPI_MAX_RAM_SLOTS: "current device naming scheme supports up
+#: to 256 memory devices".
+MAX_DIMMS = 256
+
+
 def hotplug_room(p: Params) -> int:
-    """Bytes of hot-pluggable memory that fit below the physical limit."""
+    """Bytes of hot-pluggable memory that fit below the physical limit and, for several
+    DIMMs, in 256 DIMM slots (the layout adds DIMMs of the last size)."""
+    return min(physical_room(p), slot_room(p))
+
+
+def physical_room(p: Params) -> int:
     profile = profile_of(p)[0]
     start = (profile.hotplug_base(p.online) if profile.hotplug is Hotplug.ACPI_DIMMS
              else p.online)
     return max(0, profile.max_physical - start)
+
+
+def slot_room(p: Params) -> int:
+    """What 256 DIMM slots hold when the search adds DIMMs of the last size (unlimited for
+    one DIMM, which grows instead, and for DLPAR)."""
+    if profile_of(p)[0].hotplug is not Hotplug.ACPI_DIMMS or len(p.dimms) <= 1:
+        return physical_room(p)
+    return sum(p.dimms) + max(0, MAX_DIMMS - len(p.dimms)) * p.dimms[-1]
 
 
 def boundaries(p: Params) -> tuple[int, ...]:

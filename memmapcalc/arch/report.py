@@ -7,7 +7,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 from memmapcalc.arch.memmap import supported
-from memmapcalc.arch.model import KERNEL_ONLINE, layout, profile_of
+from memmapcalc.arch.model import (
+    KERNEL_ONLINE,
+    MAX_DIMMS,
+    layout,
+    physical_room,
+    profile_of,
+    slot_room,
+)
 from memmapcalc.arch.profile import Hotplug
 from memmapcalc.config.model import MemmapMode
 from memmapcalc.core.budget import Budget, passes
@@ -34,7 +41,7 @@ def limits(p: Params, result: Budget, standby_limit: int | None, capped: bool,
     standby_x = None if standby_limit is None else Explained(
         standby_limit, lambda: (f"{what}, whole {mib(block)} blocks, with margin ≥ "
                                 f"{mib(p.min_margin)}"
-                                + (f": capped by {profile.max_physical_source}" if capped else
+                                + (f": capped by {_cap(p)}" if capped else
                                    f"; {mib(standby_limit + block)} fails")),
         "search over budget()")
     online_x = None if online_limit is None else Explained(
@@ -42,6 +49,12 @@ def limits(p: Params, result: Budget, standby_limit: int | None, capped: bool,
                                f"keeps margin ≥ {mib(p.min_margin)}; "
                                f"{mib(online_limit - (1 << 20))} fails"), "search over budget()")
     return standby_x, online_x
+
+
+def _cap(p: Params) -> str:
+    if slot_room(p) < physical_room(p):
+        return f"{MAX_DIMMS} DIMM slots (QEMU include/hw/acpi/acpi.h ACPI_MAX_RAM_SLOTS)"
+    return profile_of(p)[0].max_physical_source
 
 
 def notes(p: Params, result: Budget, capped: bool) -> list[str]:
@@ -53,13 +66,19 @@ def notes(p: Params, result: Budget, capped: bool) -> list[str]:
     elif p.version.major >= 7:
         out.append(f"kernel {p.version}: memmapcalc's table ends at 6.19; assumed to behave like "
                    f"6.19")
-    if profile.family == "x86_64" and p.block_size is None and p.online >= 62 * GiB:
+    behaviour = profile_of(p)[1]
+    bare_metal = not p.hypervisor and behaviour.bare_metal_max_block
+    if profile.family == "x86_64" and p.block_size is None and p.online >= 62 * GiB \
+            and not bare_metal:
         out.append("memory block size derived from the QEMU q35 memory layout (boot memory above "
                    "2 GiB starts at 4 GiB); give memory.block_size if your machine differs")
     if profile.hotplug is Hotplug.DLPAR and p.standby:
         out.append("ppc64le: DIMMs present at boot are boot memory (count them in memory.online); "
                    "memory.standby is added later by DLPAR, one LMB at a time")
-    if capped:
+    if capped and slot_room(p) < physical_room(p):
+        out.append(f"max_standby is capped by {MAX_DIMMS} DIMM slots (QEMU "
+                   f"ACPI_MAX_RAM_SLOTS) of at most {mib(p.dimms[-1])} after your DIMMs")
+    elif capped:
         out.append(f"max_standby is capped by the architecture's maximum physical memory "
                    f"({mib(profile.max_physical)}, {profile.max_physical_source})")
     return out

@@ -89,12 +89,13 @@ ONLY_ON: dict[tuple[str, str], tuple[str, ...]] = {
     ("kernel", "auto_online"): ("x86_64", "arm64"),
 }
 
-_INSTEAD = {
+_INSTEAD: dict[tuple[str, ...], str] = {
     ("memory", "standby"): "hot-pluggable memory present at boot is a list of DIMMs: "
                            "memory.dimms: [8G, 8G]",
-    ("memory", "dimms"): "on s390x write memory.standby; on ppc64le DIMMs present at boot are "
-                         "boot memory (count them in memory.online) and memory.standby is what "
-                         "DLPAR adds later",
+    ("memory", "dimms", "s390x"): "standby memory is memory.standby",
+    ("memory", "dimms", "ppc64le"): "on pseries DIMMs present at boot are boot memory (count "
+                                    "them in memory.online); memory.standby is what DLPAR adds "
+                                    "later",
     ("memory", "increment"): "the memory block size is memory.block_size",
     ("cpu", "edat1"): "EDAT is an IBM Z facility",
     ("cpu", "edat2"): "EDAT is an IBM Z facility",
@@ -109,7 +110,7 @@ def _check_applies(machine: Machine) -> None:
             continue
         part = getattr(machine, section)
         if name in part.model_fields_set and getattr(part, name) is not None:
-            hint = _INSTEAD.get((section, name), "")
+            hint = _INSTEAD.get((section, name, machine.arch), _INSTEAD.get((section, name), ""))
             raise FieldError(f"{section}.{name}", f"does not apply to arch {machine.arch} (only to "
                              f"{', '.join(arches)})" + (f"; {hint}" if hint else ""))
 

@@ -321,3 +321,12 @@ def test_hotplug_tables_are_sorted_and_sourced() -> None:
         assert all(r.source for r in rows)
     assert hotplug_behaviour("x86_64", 4 * KiB, None) == hotplug_behaviour("x86_64", 4 * KiB,
                                                                            v("5.4"))
+
+
+def test_more_dimms_stop_at_256_slots() -> None:
+    result = evaluate(machine("x86_64", "512M", memory={"dimms": ["128M"] * 8},
+                              kernel={"version": "6.1", "memmap_on_memory": "on",
+                                      "footprint": "148M"}, boot={"userspace": "64M"}))
+    assert result.max_standby is not None and result.max_standby_capped
+    assert result.max_standby.value == 256 * 128 * MiB
+    assert any("256 DIMM slots" in note for note in result.notes)
