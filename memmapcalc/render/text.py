@@ -122,7 +122,7 @@ def _budget_table(r: dict[str, Any]) -> Table:
     table.add_column(f"       {words['header']}", no_wrap=True)
     table.add_column("bytes", justify="right", no_wrap=True)
     table.add_column("size", justify="right", no_wrap=True)
-    table.add_column("of online", justify="right", no_wrap=True)
+    table.add_column(f"of {words['online']}", justify="right", no_wrap=True)
     online = r["online"]
     for key, value in r["charged_at_ipl"].items():
         label = words.get(key, _LABELS.get(key, key))
