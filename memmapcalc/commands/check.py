@@ -16,6 +16,7 @@ turns 1 into 0 but never 2 into 0.  130 (Ctrl-C) and 141 (stdout closed) come fr
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -48,13 +49,16 @@ VERDICTS = ("pass", "warn", "fail", "error")
               show_default=True, help="Colour in text output (NO_COLOR/FORCE_COLOR honoured).")
 @click.option("-q", "--quiet", count=True,
               help="No summary; text shows failing machines only (-qq: no report on stdout).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Check files in N processes (default: the CPUs available; 1: this process "
+                   "only).  Output order never changes.")
 @click.option("--fail-on", type=click.Choice(["fail", "warn"]), default="fail", show_default=True,
               help="Lowest verdict that makes the exit status 1 (warn: a stricter gate).")
 @click.option("--exit-zero", is_flag=True,
               help="Exit 0 even when machines fail (report-only runs); input errors still exit 2.")
 def check(paths: tuple[str, ...], configs: tuple[str, ...], stdin_filename: str | None,
           fmt: str | None, output: str | None, sets: tuple[str, ...], explain: bool, color: str,
-          quiet: int, fail_on: str, exit_zero: bool) -> int:
+          quiet: int, jobs: int | None, fail_on: str, exit_zero: bool) -> int:
     """Check machine configs (files, directories, '-' for stdin): will each machine IPL?
 
     Exit status: 0 every machine passes or warns, 1 at least one fails, 2 any input or
@@ -76,7 +80,8 @@ def check(paths: tuple[str, ...], configs: tuple[str, ...], stdin_filename: str 
     # Error lines on stderr unless the report itself shows them on the terminal (text).
     tell_errors = quiet < 2 and not (fmt == "text" and to_stdout)
     tally = Tally(tell_errors)
-    results = tally.count(_results(inputs, stdin_filename, overrides, explain))
+    results = tally.count(_results(inputs, stdin_filename, overrides, explain,
+                                   jobs or available_cpus()))
     if to_stdout and quiet >= 2:
         for _ in results:  # check everything, print nothing: the exit status is the answer
             pass
@@ -147,25 +152,133 @@ class Tally:
         return f"{total} {noun}: " + ", ".join(f"{self.counts[v]} {v}" for v in VERDICTS)
 
 
-def _results(inputs: list[str], stdin_filename: str | None, overrides: Sequence[Any],
-             explain: bool) -> Iterator[dict[str, Any]]:
-    """The contract's result dict of every machine of every input, one at a time."""
-    from memmapcalc.config.load import iter_inputs
-    from memmapcalc.contract import error_dict, result_dict
+#: Below this many config files a run stays in one process: forking workers costs more.
+PARALLEL_FROM = 64
+#: Files per task handed to a worker process.
+CHUNK = 16
 
-    evaluations = EvaluationCache()
-    for loaded in iter_inputs(inputs, stdin_filename, overrides):
+
+def _results(inputs: list[str], stdin_filename: str | None, overrides: Sequence[Any],
+             explain: bool, jobs: int) -> Iterator[dict[str, Any]]:
+    """The contract's result dict of every machine of every input, in input order.
+
+    Runs with many config files spread them over ``jobs`` worker processes (the model is
+    pure CPU work); standard input and error entries are handled here, in their place.
+    """
+    from memmapcalc.config.load import iter_sources
+
+    checker = Checker(overrides, explain)
+    sources = iter_sources(inputs, stdin_filename, overrides)
+    if jobs > 1 and _can_fork():
+        first = list(itertools.islice(sources, PARALLEL_FROM))
+        if len(first) == PARALLEL_FROM:
+            yield from _in_workers(itertools.chain(first, sources), checker, jobs)
+            return
+        sources = iter(first)
+    for source in sources:
+        yield from checker.source(source)
+
+
+class Checker:
+    """Loads, evaluates and turns into result dicts, one source (file or entry) at a time."""
+
+    def __init__(self, overrides: Sequence[Any], explain: bool) -> None:
+        self.overrides = overrides
+        self.explain = explain
+        self.evaluations = EvaluationCache()
+
+    def source(self, source: Any) -> Iterator[dict[str, Any]]:
+        from memmapcalc.config.load import iter_path
+
+        items = iter_path(source, self.overrides) if isinstance(source, str) else (source,)
+        for loaded in items:
+            yield self.result(loaded)
+
+    def result(self, loaded: Any) -> dict[str, Any]:
+        from memmapcalc.contract import error_dict, result_dict
+
         if loaded.machine is None:
-            yield error_dict(loaded)
-            continue
+            return error_dict(loaded)
         try:
-            evaluation = evaluations.evaluate(loaded.machine)
+            evaluation = self.evaluations.evaluate(loaded.machine)
         except Exception as error:  # noqa: BLE001 - one machine's model bug must not hide the rest
             if os.environ.get("MEMMAPCALC_DEBUG"):
                 raise
-            yield error_dict(_internal_error(loaded, error))
-            continue
-        yield result_dict(loaded, evaluation, explain)
+            return error_dict(_internal_error(loaded, error))
+        return result_dict(loaded, evaluation, self.explain)
+
+    def files(self, paths: list[str]) -> list[dict[str, Any]]:
+        return [result for path in paths for result in self.source(path)]
+
+
+def available_cpus() -> int:
+    """CPUs this process may run on (its affinity mask, as in a container), at most 8."""
+    try:
+        count = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        count = os.cpu_count() or 1
+    return max(1, min(count, 8))
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+#: The worker process's checker, set by :func:`_start_worker` (fork copies the rest).
+_WORKER: Checker | None = None
+
+
+def _start_worker(checker: Checker) -> None:
+    import signal
+
+    global _WORKER
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _WORKER = checker
+
+
+def _check_files(paths: list[str]) -> list[dict[str, Any]]:
+    assert _WORKER is not None
+    return _WORKER.files(paths)
+
+
+def _in_workers(sources: Iterator[Any], checker: Checker, jobs: int) -> Iterator[dict[str, Any]]:
+    """Results of ``sources`` checked by ``jobs`` forked workers, in order.
+
+    Runs of consecutive files go to the workers in chunks; at most ``2 * jobs`` chunks
+    are in flight, so a run over 100,000 files holds a bounded number of results.
+    Workers ignore SIGINT and are terminated when the run ends, however it ends.
+    """
+    import collections
+    import multiprocessing
+
+    # Created before any thread of ours exists: the pool forks its workers at once.
+    pool = multiprocessing.get_context("fork").Pool(jobs, _start_worker, (checker,))
+    try:
+        pending: collections.deque[Any] = collections.deque()
+        for is_file, group in itertools.groupby(sources, key=lambda item: isinstance(item, str)):
+            if is_file:
+                for paths in _batched(group, CHUNK):
+                    pending.append(pool.apply_async(_check_files, (paths,)))
+                    while len(pending) > 2 * jobs:
+                        yield from pending.popleft().get()
+            else:
+                while pending:  # keep the order: what was sent before comes first
+                    yield from pending.popleft().get()
+                for entry in group:
+                    yield from checker.source(entry)
+        while pending:
+            yield from pending.popleft().get()
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
 
 
 def _internal_error(loaded: Any, error: Exception) -> Any:
@@ -188,7 +301,7 @@ class EvaluationCache:
     a machine whose settings cannot be hashed is simply evaluated.
     """
 
-    LIMIT = 4096
+    LIMIT = 256
 
     def __init__(self) -> None:
         from memmapcalc.core.evaluate import evaluate

@@ -58,6 +58,19 @@ def iter_inputs(inputs: Sequence[str], stdin_filename: str | None = None,
     and ``-`` for standard input.  A missing path or a directory without configs is an
     error entry; the other inputs are still read.
     """
+    for source in iter_sources(inputs, stdin_filename, overrides):
+        if isinstance(source, str):
+            yield from iter_path(source, overrides)
+        else:
+            yield source
+
+
+def iter_sources(inputs: Sequence[str], stdin_filename: str | None = None,
+                 overrides: Sequence[Override] = ()) -> Iterator[str | Loaded]:
+    """What :func:`iter_inputs` reads, in order, before reading it: the path of each config
+    file still to load, or an entry already made (standard input's machines, a missing
+    path, an unreadable or empty directory).  Lets a caller spread the files over worker
+    processes while keeping the order."""
     for path in inputs:
         if path == "-":
             yield from iter_stdin(stdin_filename, overrides)
@@ -68,7 +81,7 @@ def iter_inputs(inputs: Sequence[str], stdin_filename: str | None = None,
                 if isinstance(item, InputError):
                     yield Loaded(item.source, default_name(item.source), None, item)
                 else:
-                    yield from iter_path(item, overrides)
+                    yield item
             if not found:
                 yield Loaded(path, default_name(path.rstrip("/\\") or path), None, InputError(
                     path, f"no config files ({', '.join(CONFIG_EXTENSIONS)}) in this directory"))
@@ -76,7 +89,7 @@ def iter_inputs(inputs: Sequence[str], stdin_filename: str | None = None,
             yield Loaded(path, default_name(path), None,
                          InputError(path, "no such file or directory"))
         else:
-            yield from iter_path(path, overrides)
+            yield path
 
 
 def find_configs(directory: str) -> Iterator[str | InputError]:

@@ -146,3 +146,21 @@ def test_closed_pipe_is_141_and_quiet(tmp_path: Path) -> None:
     process.stderr.close()
     assert json.loads(first)["name"] == "m0"
     assert code == 141 and errors == b""
+
+
+def test_many_files_in_worker_processes_keep_order_and_statuses(gate: Gate, tmp_path: Path) -> None:
+    """From 64 files on, a run spreads files over worker processes; nothing else changes."""
+    from memmapcalc.commands.check import PARALLEL_FROM
+
+    texts = [PASSING, WARNING, FAILING]
+    files = {f"d{i % 3}/m{i:03d}.yaml": texts[i % 3].replace("name: ", f"name: n{i}-")
+             for i in range(PARALLEL_FROM + 16)}
+    files["d1/zz-broken.yaml"] = BROKEN
+    write_configs(tmp_path, files)
+    one = gate("check", str(tmp_path), "-", "-f", "jsonl", "-j", "1", stdin=PASSING)
+    two = gate("check", str(tmp_path), "-", "-f", "jsonl", "-j", "2", stdin=PASSING)
+    assert (one.code, one.err) == (two.code, two.err) == (2, one.err)
+    assert one.out == two.out
+    names = [json.loads(line)["name"] for line in two.out.splitlines()]
+    assert len(names) == PARALLEL_FROM + 18 and names[-1] == "small"  # stdin last, as given
+    assert names.index("zz-broken") == names.index("n79-lnx04") + 1
