@@ -169,9 +169,9 @@ def _results(inputs: list[str], stdin_filename: str | None, overrides: Sequence[
 
     checker = Checker(overrides, explain)
     sources = iter_sources(inputs, stdin_filename, overrides)
-    if jobs > 1 and _can_fork():
+    if jobs > 1:
         first = list(itertools.islice(sources, PARALLEL_FROM))
-        if len(first) == PARALLEL_FROM:
+        if len(first) == PARALLEL_FROM and _can_fork():  # (multiprocessing only then)
             yield from _in_workers(itertools.chain(first, sources), checker, jobs)
             return
         sources = iter(first)

@@ -265,7 +265,6 @@ def machine_from_mapping(data: Any, source: str = "<mapping>", name: str | None 
     """
     from pydantic import ValidationError
 
-    from memmapcalc.config.errors import describe, yaml_position
     from memmapcalc.config.semantics import FieldError, check_machine
 
     if overrides and isinstance(data, dict):
@@ -275,6 +274,8 @@ def machine_from_mapping(data: Any, source: str = "<mapping>", name: str | None 
     try:
         machine = Machine.model_validate(data)
     except ValidationError as error:
+        from memmapcalc.config.errors import describe
+
         first = error.errors(include_url=False, include_input=True)[0]
         loc = tuple(part for part in first["loc"] if not str(part).startswith("function-"))
         culprit = _blamed(overrides, loc)
@@ -283,6 +284,8 @@ def machine_from_mapping(data: Any, source: str = "<mapping>", name: str | None 
     try:
         check_machine(machine)
     except FieldError as error:
+        from memmapcalc.config.errors import yaml_position
+
         field = tuple(error.field.split("."))
         path = (*prefix, *field)
         location = ".".join(str(part) for part in path)
