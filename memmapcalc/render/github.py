@@ -19,6 +19,8 @@ from memmapcalc.render import RenderOptions
 from memmapcalc.render.findings import error_position, message, title
 
 _COMMAND = {"fail": "error", "error": "error", "warn": "warning"}
+#: How results name standard input read without --stdin-filename (config.load.STDIN_NAME).
+STDIN_NAME = "<stdin>"
 
 
 def escape_data(text: str) -> str:
@@ -44,8 +46,10 @@ def annotation(r: dict[str, Any]) -> str | None:
     if name is None:
         return None
     line, column = error_position(r)
-    properties = {"title": f"memmapcalc: {title(r)}", "file": r["path"], "line": line,
-                  "col": column}
+    # Standard input without --stdin-filename has no file to annotate: a run-level annotation.
+    path = None if r["path"] == STDIN_NAME else r["path"]
+    properties = {"title": f"memmapcalc: {title(r)}", "file": path, "line": path and line,
+                  "col": path and column}
     return command(name, properties, message(r))
 
 

@@ -191,3 +191,10 @@ def test_quiet(gate: Gate, mixed: Path) -> None:
     # machine formats keep their content; -q only drops the summary
     assert gate("check", str(mixed), "-q", "-f", "json").out == gate("check", str(mixed),
                                                                     "-f", "json").out
+
+
+def test_github_stdin_without_a_name_is_a_run_level_annotation(gate: Gate) -> None:
+    run = gate("check", "-", "-f", "github", stdin=FAILING)
+    assert run.out.startswith("::error title=memmapcalc%3A lnx01 cannot IPL::cannot IPL")
+    named = gate("check", "-", "--stdin-filename", "lpars/lnx01.yaml", "-f", "github", stdin=FAILING)
+    assert named.out.startswith("::error title=memmapcalc%3A lnx01 cannot IPL,file=lpars/lnx01.yaml::")
