@@ -106,3 +106,16 @@ def test_first_true_finds_the_boundary_from_any_guess() -> None:
     for guess in (-5, 0, 3, 37, 38, 1000):
         assert first_true(lambda k: k >= 37, 0, 100, guess) == 37
     assert first_true(lambda k: True, 0, 100, 50) == 0
+
+
+def test_min_online_sits_above_the_khugepaged_start() -> None:
+    # Found by comparing search strategies: with a 1346M crashkernel, managed memory reaches
+    # 512 MiB (khugepaged starts and reserves 11 MiB) at 2019M online, so 2011M-2018M pass
+    # and 2019M fails; min_online must be 2020M, the size from which every larger one passes.
+    m = machine("41984M", "463872M", "6.12", kernel={"memmap_on_memory": "on",
+                                                    "crashkernel": "1346M"},
+                boot={"min_margin": "235M"})
+    p = resolve(m)
+    assert passes(replace(p, online=2018 * MiB)) and not passes(replace(p, online=2019 * MiB))
+    limit = evaluate(m).min_online
+    assert limit is not None and limit.value == 2020 * MiB
