@@ -151,6 +151,10 @@ def test_limits_are_exact(data: dict[str, Any]) -> None:
         step = max(MiB, p.increment or 0)
         assert passes(replace(p, online=result.min_online.value))
         assert not passes(replace(p, online=result.min_online.value - step))
+        # "from here on every larger size passes": every step of the next 96 MiB, where the
+        # budget's jumps (sections, blocks, zones, khugepaged's start) could still bite
+        for extra in range(step, 96 * MiB + 1, step):
+            assert passes(replace(p, online=result.min_online.value + extra)), extra
 
 
 @PROFILE
