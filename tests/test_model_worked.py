@@ -177,3 +177,17 @@ def test_charged_items_add_up_and_nothing_is_missing() -> None:
 def test_crashkernel_aligned_to_1m() -> None:
     b = budget(resolve(machine("4G", 0, "6.8", kernel={"crashkernel": "1500K"})))
     assert b.charged["crashkernel"].value == 2 * MiB
+
+
+@pytest.mark.parametrize(("online", "reserve"), [
+    (2 * GiB, 0), (1 * GiB, 0), (4 * GiB, 8 * MiB), (16 * GiB, 56 * MiB), (2 * GiB + MiB, 4 * KiB)])
+def test_dma_lowmem_reserve(online: int, reserve: int) -> None:
+    # setup_per_zone_lowmem_reserve(): ZONE_NORMAL pages / sysctl_lowmem_reserve_ratio[ZONE_DMA]
+    assert watermarks.dma_lowmem_reserve(online).value == reserve
+
+
+def test_min_free_item_is_watermark_plus_lowmem_reserve() -> None:
+    b = budget(resolve(machine("4G", "252G", "6.8")))
+    base, raised, active = b.min_free_parts
+    assert active.value and raised is not None and raised.value == 22528
+    assert b.charged["min_free"].value == 22528 * KiB + 8 * MiB

@@ -329,7 +329,10 @@ class _MinFree:
         online = self.q.online + onlined * self.block
         base, raised, _ = watermarks.reserve(managed, online, self.q.pageblock, self.q.thp,
                                              self.q.edat1, self.q.behaviour.min_free_kbytes_max)
-        return max(base.value, raised.value if raised else 0) * KiB
+        # ZONE_DMA's lowmem_reserve grows with ZONE_NORMAL's managed pages (ratio 256,
+        # mm/page_alloc.c setup_per_zone_lowmem_reserve(), re-run when memory goes online)
+        lowmem = (onlined * self.usable // PAGE // watermarks.DMA_LOWMEM_RESERVE_RATIO) * PAGE
+        return max(base.value, raised.value if raised else 0) * KiB + lowmem
 
     def rise(self, onlined: int) -> int:
         return self._bytes(max(0, onlined)) - self.base

@@ -48,6 +48,8 @@ class Budget:
     section_size: Explained[int]
     required: int
     margin: int
+    #: ZONE_DMA's reserve against ZONE_NORMAL allocations (s390; part of ``min_free``)
+    lowmem_reserve: Explained[int] | None = None
 
     @property
     def usable_standby(self) -> int:
@@ -130,6 +132,7 @@ def budget(p: Params) -> Budget:
                                         p.behaviour.min_free_kbytes_max)
     base, raised, _ = min_free_parts
     min_free_kb = max(base.value, raised.value if raised else 0)
+    dma_reserve = watermarks.dma_lowmem_reserve(p.online)
 
     page_table_total = sum(part.value for part in parts.values())
     charged: dict[str, Explained[int]] = {
@@ -148,9 +151,12 @@ def budget(p: Params) -> Budget:
         "metadata": Explained(boot_meta.value + standby_meta.value,
                               lambda: (f"online {mib(boot_meta.value)} + standby {mib(standby_meta.value)}"),
                               "mm/sparse.c, drivers/base/memory.c, drivers/s390/char/sclp_mem.c"),
-        "min_free": Explained(min_free_kb * KiB, lambda: (f"max({base.value} kB, khugepaged "
-                              f"{raised.value if raised else 0} kB) = {min_free_kb} kB"),
-                              "mm/page_alloc.c, mm/khugepaged.c"),
+        "min_free": Explained(min_free_kb * KiB + dma_reserve.value, lambda: (
+            f"min_free_kbytes max({base.value} kB, khugepaged {raised.value if raised else 0} kB) "
+            f"= {min_free_kb} kB + ZONE_DMA lowmem_reserve {mib(dma_reserve.value)} = "
+            f"{mib(min_free_kb * KiB + dma_reserve.value)}"),
+            "mm/page_alloc.c calculate_min_free_kbytes(), setup_per_zone_lowmem_reserve(); "
+            "mm/khugepaged.c"),
         "userspace": Explained(p.userspace, lambda: (f"boot.userspace = {mib(p.userspace)}"), "given"),
     }
     if calibrated is not None:
@@ -161,7 +167,7 @@ def budget(p: Params) -> Budget:
     return Budget(block_size=block, standby_blocks=blocks, memmap_per_block=per_block,
                   memmap_on_memory=mom, charged=charged, page_table_parts=parts,
                   min_free_parts=min_free_parts, section_size=section, required=required,
-                  margin=p.online - required)
+                  margin=p.online - required, lowmem_reserve=dma_reserve)
 
 
 def _calibrated(p: Params, section: int, section_map: int) -> Explained[int]:

@@ -20,6 +20,8 @@ from memmapcalc.units import KiB, MiB
 MIGRATE_PCPTYPES = 3
 #: hugepage_init(): below 512 MiB of RAM transparent huge pages are disabled.
 THP_MIN_RAM = 512 * MiB
+#: sysctl_lowmem_reserve_ratio[ZONE_DMA] (mm/page_alloc.c).
+DMA_LOWMEM_RESERVE_RATIO = 256
 
 
 def min_free_kbytes(managed: int, clamp_max: int) -> Explained[int]:
@@ -85,3 +87,25 @@ def reserve(managed: int, online: int, pageblock: int, thp: bool, edat1: bool,
     active = thp_active(thp, edat1, managed)
     raised = khugepaged_min_free_kbytes(managed, online, pageblock) if active.value else None
     return base, raised, active
+
+
+def dma_lowmem_reserve(online: int) -> Explained[int]:
+    """ZONE_DMA's ``lowmem_reserve`` against allocations that may use ZONE_NORMAL
+    (mm/page_alloc.c ``setup_per_zone_lowmem_reserve()``): managed(ZONE_NORMAL) /
+    ``sysctl_lowmem_reserve_ratio[ZONE_DMA]`` (256) pages.  ``zone_watermark_ok()`` lets a
+    GFP_KERNEL allocation (a standby memmap) take a page from ZONE_DMA only while
+    ``free > min + lowmem_reserve[ZONE_NORMAL]``, so once ZONE_NORMAL is down to its min
+    watermark this much of ZONE_DMA stays out of reach too.  ZONE_NORMAL is online memory
+    above 2 GiB; its boot reservations (a few MiB) are not subtracted, which changes the
+    reserve by well under 1 %.
+
+    Example: 4 GiB online -> 2 GiB in ZONE_NORMAL = 524288 pages / 256 = 2048 pages = 8 MiB;
+    2 GiB or less online -> no ZONE_NORMAL, no reserve.
+    """
+    normal_pages = max(0, online - DMA_ZONE_END) // PAGE
+    value = normal_pages // DMA_LOWMEM_RESERVE_RATIO * PAGE
+    return Explained(value, lambda: (
+        f"{normal_pages} ZONE_NORMAL pages / {DMA_LOWMEM_RESERVE_RATIO} = "
+        f"{normal_pages // DMA_LOWMEM_RESERVE_RATIO} pages of ZONE_DMA = {mib(value)}"),
+        "mm/page_alloc.c setup_per_zone_lowmem_reserve(), zone_watermark_ok()")
+

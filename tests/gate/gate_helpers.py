@@ -19,7 +19,7 @@ from memmapcalc.cli import main
 PASSING = 'name: small\nmemory:\n  online: 4G\n  standby: 4G\nkernel:\n  version: "6.8"\n'
 FAILING = ('name: lnx01\nmemory:\n  online: 4G\n  standby: 252G\n  increment: 8M\n'
            'kernel:\n  version: "6.8"\n')
-WARNING = ('name: lnx04\nmemory:\n  online: 5293M\n  standby: 252G\nkernel:\n  version: "6.8"\n'
+WARNING = ('name: lnx04\nmemory:\n  online: 5306M\n  standby: 252G\nkernel:\n  version: "6.8"\n'
            'boot:\n  userspace: 1G\n')
 BROKEN = "name: broken\nmemory:\n  online: 4GB\n"
 

@@ -76,8 +76,8 @@ def test_junit_is_valid_and_says_why(gate: Gate, mixed: Path, tmp_path: Path) ->
     assert [c["@name"] for c in cases] == ["small", "lnx04", "lnx01", "d-broken", 'a<b>&"c"',
                                            "tab name"]
     failure = cases[2]["failure"]
-    assert failure["@message"].startswith("cannot IPL: needs 4.4 GiB of 4 GiB online, short by")
-    assert "fix: raise online memory to 4520M (+424M)" in failure["$"]
+    assert failure["@message"].startswith("cannot IPL: needs 4.41 GiB of 4 GiB online, short by")
+    assert "fix: raise online memory to 4528M (+432M)" in failure["$"]
     assert cases[3]["error"]["@message"].startswith("memory.online (line 3, column 11): '4GB'")
     assert "lnx04: warn: IPLs with only" in suites[1]["system-out"]  # warnings pass, but are said
     assert (suites[2]["@tests"], suites[2]["@failures"], suites[2]["@errors"]) == (1, 1, 0)
@@ -131,8 +131,8 @@ def test_github_annotations_end_to_end(gate: Gate, tmp_path: Path) -> None:
     escaped_dir = escape_property(str(tmp_path / "100%, a:b"))
     assert "%2C a%3Ab" in escaped_dir
     assert lines[0].startswith(f"::error title=memmapcalc%3A lnx01 cannot IPL,file={escaped_dir}"
-                               f"/fail.yaml::cannot IPL: needs 4.4 GiB")
-    assert "%0Afix: raise online memory to 4520M (+424M)%0A" in lines[0]
+                               f"/fail.yaml::cannot IPL: needs 4.41 GiB")
+    assert "%0Afix: raise online memory to 4528M (+432M)%0A" in lines[0]
     assert lines[1].startswith(f"::warning title=memmapcalc%3A lnx04 IPLs with little room,"
                                f"file={escaped_dir}/warn.yaml::IPLs with only ")
     assert lines[2].startswith(f"::error title=memmapcalc%3A x%3A invalid config,file={escaped_dir}"

@@ -61,20 +61,20 @@ def test_every_change_confirmed_by_check_and_minimal(path: Path, cli, tmp_path) 
 def test_lnx01_cheapest_is_more_online_memory(cli) -> None:  # type: ignore[no-untyped-def]
     planned = plan_json(cli, "configs/zvm-lnx01-6.8.yaml")["plans"][0]
     assert [c["text"] for c in planned["changes"]] == [
-        "raise online memory to 4520M (+424M)",
-        "lower standby memory to 231680M (-26368M)",
+        "raise online memory to 4528M (+432M)",
+        "lower standby memory to 231168M (-26880M)",
         "boot a kernel ≥ 6.9 with memory_hotplug.memmap_on_memory=Y (standby blocks then carry "
         "their own memmap)",
         "boot a kernel ≥ 6.19 (standby memory is no longer added at IPL; configure it later with "
         "chmem)",
     ]
-    assert planned["changes"][0]["evidence"].startswith("4512M fails (margin -")
+    assert planned["changes"][0]["evidence"].startswith("4520M fails (margin -")
     assert planned["changes"][2]["config_edits"] == {
         "kernel.version": "6.9", "kernel.standby": None, "kernel.s390_memmap_on_memory": None,
         "kernel.memmap_on_memory": "on"}
     assert planned["changes"][2]["evidence"] == ("kernel 6.9 without the parameter fails "
-                                                 "(margin -432260608 B)")
-    assert "only 1807 of 2016 standby blocks can be configured without memmap-on-memory" in \
+                                                 "(margin -440649216 B)")
+    assert "only 1803 of 2016 standby blocks can be configured without memmap-on-memory" in \
         planned["changes"][3]["evidence"]
 
 
@@ -86,7 +86,7 @@ def test_lpar_cheapest_is_the_boot_parameter(cli) -> None:  # type: ignore[no-un
     assert cheapest["text"] == ("boot with memory_hotplug.memmap_on_memory=Y "
                                 "(kernel.memmap_on_memory: on)")
     assert cheapest["config_edits"] == {"kernel.memmap_on_memory": "on"}
-    assert cheapest["evidence"].startswith("as configured it fails (margin -965771264 B)")
+    assert cheapest["evidence"].startswith("as configured it fails (margin -1024491520 B)")
 
 
 def test_force_is_suggested_when_y_is_refused(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -103,16 +103,16 @@ def test_force_is_suggested_when_y_is_refused(cli, tmp_path) -> None:  # type: i
 def test_passing_machine_limits_are_headroom(cli) -> None:  # type: ignore[no-untyped-def]
     planned = plan_json(cli, "configs/zvm-just-passes.yaml")["plans"][0]
     online, standby = planned["limits"]
-    assert online["text"] == "online memory is at its minimum, 5293M"
-    assert online["evidence"].startswith("5292M fails")
+    assert online["text"] == "online memory is at its minimum, 5306M"
+    assert online["evidence"].startswith("5305M fails")
     assert standby["text"] == f"standby memory is at its maximum, {format_size(252 << 30)}"
 
 
 def test_text_names_the_cheapest_change(cli) -> None:  # type: ignore[no-untyped-def]
     ran = cli("plan", "configs/zvm-lnx01-6.8.yaml")
     assert ran.returncode == 1 and ran.stderr == ""
-    assert "1. cheapest: raise online memory to 4520M (+424M) — WARN with 7.72 MiB left; " \
-           "4512M fails" in ran.stdout
+    assert "1. cheapest: raise online memory to 4528M (+432M) — WARN with 6.03 MiB left; " \
+           "4520M fails" in ran.stdout
     assert cli("plan", "--exit-zero", "configs/zvm-lnx01-6.8.yaml").returncode == 0
     assert cli("plan", "configs/zvm-lnx01-6.19.yaml").returncode == 0
 
