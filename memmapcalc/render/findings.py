@@ -17,43 +17,63 @@ from memmapcalc.units import human_size
 _POSITION = re.compile(r"\bline (\d+)(?:, column (\d+))?")
 
 
+_S390_WORDS = {"ipl": "IPL", "ipls": "IPLs", "online": "online", "standby": "standby",
+               "header": "charged to online memory at IPL",
+               "online_memmap": "memmap of online memory",
+               "standby_memmap": "memmap of standby memory"}
+_BOOT_WORDS = {"ipl": "boot", "ipls": "boots", "online": "boot memory",
+               "standby": "hot-pluggable memory", "header": "charged to boot memory at boot",
+               "online_memmap": "memmap of boot memory",
+               "standby_memmap": "memmap of hot-pluggable memory"}
+
+
+def words(r: dict[str, Any]) -> dict[str, str]:
+    """s390 words (IPL, online, standby) for s390x results; boot words for the x86_64,
+    arm64 and ppc64le profiles, whose contract fields keep the s390 names."""
+    return _S390_WORDS if r.get("arch", "s390x") == "s390x" else _BOOT_WORDS
+
+
 def headline(r: dict[str, Any]) -> str:
     """One line: the verdict in words (for an error, the error without the file name)."""
     verdict = r["verdict"]
     if verdict == "error":
         return error_message(r)
+    w = words(r)
     margin, online = r["margin"], r["online"]
     if verdict == "fail":
         if margin < 0:
-            return (f"cannot IPL: needs {human_size(r['required'])} of {human_size(online)} "
-                    f"online, short by {human_size(-margin)}")
-        return f"IPLs with {human_size(margin)} left, below boot.min_margin"
+            return (f"cannot {w['ipl']}: needs {human_size(r['required'])} of "
+                    f"{human_size(online)} {w['online']}, short by {human_size(-margin)}")
+        return f"{w['ipls']} with {human_size(margin)} left, below boot.min_margin"
     share = margin * 100 // online if online else 0
     if verdict == "warn":
-        return (f"IPLs with only {human_size(margin)} of {human_size(online)} online left "
-                f"({share} %, less than 10 %)")
-    return f"IPLs: {human_size(margin)} of {human_size(online)} online left ({share} %)"
+        return (f"{w['ipls']} with only {human_size(margin)} of {human_size(online)} "
+                f"{w['online']} left ({share} %, less than 10 %)")
+    return f"{w['ipls']}: {human_size(margin)} of {human_size(online)} {w['online']} left ({share} %)"
 
 
 def title(r: dict[str, Any]) -> str:
     """A short title naming the machine: ``lnx01 cannot IPL``."""
-    return {"fail": f"{r['name']} cannot IPL", "warn": f"{r['name']} IPLs with little room",
-            "error": f"{r['name']}: invalid config", "pass": f"{r['name']} IPLs"}[r["verdict"]]
+    w = words(r)
+    return {"fail": f"{r['name']} cannot {w['ipl']}",
+            "warn": f"{r['name']} {w['ipls']} with little room",
+            "error": f"{r['name']}: invalid config",
+            "pass": f"{r['name']} {w['ipls']}"}[r["verdict"]]
 
 
 def details(r: dict[str, Any]) -> list[str]:
     """Further lines: the kernel behaviour, limits, each fix and note (none for errors)."""
     if r["verdict"] == "error":
         return []
-    kernel = r["kernel"]
+    kernel, w = r["kernel"], words(r)
     version = kernel["version"] or "not given (oldest behaviour assumed)"
-    lines = [f"kernel {version}: {r['standby_blocks']} standby blocks of "
+    lines = [f"kernel {version}: {r['standby_blocks']} {w['standby']} blocks of "
              f"{human_size(r['block_size'])}, memmap {human_size(r['memmap_per_block'])} per block"]
     limits = []
     if r["max_standby"] is not None:
-        limits.append(f"max standby {human_size(r['max_standby'])}")
+        limits.append(f"max {w['standby']} {human_size(r['max_standby'])}")
     if r["min_online"] is not None:
-        limits.append(f"min online {human_size(r['min_online'])}")
+        limits.append(f"min {w['online']} {human_size(r['min_online'])}")
     if limits:
         lines.append("; ".join(limits))
     lines.extend(f"fix: {tip}" for tip in r["advice"])

@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from memmapcalc.render import RenderOptions
+from memmapcalc.render.findings import headline, words
 from memmapcalc.units import human_size
 
 _STYLE = {"pass": "bold green", "warn": "bold yellow", "fail": "bold red", "error": "bold magenta"}
@@ -72,38 +73,14 @@ def _machine(console: Console, r: dict[str, Any], options: RenderOptions) -> Non
     console.print()
 
 
-def _is_s390(r: dict[str, Any]) -> bool:
-    """s390 words (IPL, online, standby) for s390x; boot words for the other profiles."""
-    return r.get("arch", "s390x") == "s390x"
-
-
-def _words(r: dict[str, Any]) -> dict[str, str]:
-    if _is_s390(r):
-        return {"header": "charged to online memory at IPL", "standby": "standby",
-                "online": "online", "standby_memmap": _LABELS["standby_memmap"],
-                "online_memmap": _LABELS["online_memmap"]}
-    return {"header": "charged to boot memory at boot", "standby": "hot-pluggable memory",
-            "online": "boot memory", "standby_memmap": "memmap of hot-pluggable memory",
-            "online_memmap": "memmap of boot memory"}
-
-
 def _summary_line(r: dict[str, Any]) -> str:
-    margin, online = r["margin"], r["online"]
-    ipl, ipls, memory = (("IPL", "IPLs", "online") if _is_s390(r) else
-                         ("boot", "boots", "boot memory"))
-    if r["verdict"] == "fail":
-        return (f"cannot {ipl}: needs {human_size(r['required'])} of {human_size(online)} "
-                f"{memory}, short by {human_size(-margin)}" if margin < 0 else
-                f"{ipls} with {human_size(margin)} left, below boot.min_margin")
-    share = margin * 100 // online
-    tail = f" (less than 10 % of {memory})" if r["verdict"] == "warn" else ""
-    return f"{ipls}: {human_size(margin)} of {human_size(online)} {memory} left ({share} %){tail}"
+    return headline(r)
 
 
 def _kernel_line(r: dict[str, Any]) -> str:
     kernel = r["kernel"]
     version = kernel["version"] or "not given (oldest behaviour assumed)"
-    if not _is_s390(r):
+    if r.get("arch", "s390x") != "s390x":
         mom = "yes" if r["memmap_on_memory"] else "no"
         return (f"{r['arch']}, kernel {version}; {r['standby_blocks']} hot-pluggable blocks of "
                 f"{human_size(r['block_size'])} present at boot, memmap "
@@ -118,14 +95,14 @@ def _kernel_line(r: dict[str, Any]) -> str:
 
 def _budget_table(r: dict[str, Any]) -> Table:
     table = Table(box=None, padding=(0, 1), show_edge=False, pad_edge=False)
-    words = _words(r)
-    table.add_column(f"       {words['header']}", no_wrap=True)
+    w = words(r)
+    table.add_column(f"       {w['header']}", no_wrap=True)
     table.add_column("bytes", justify="right", no_wrap=True)
     table.add_column("size", justify="right", no_wrap=True)
-    table.add_column(f"of {words['online']}", justify="right", no_wrap=True)
+    table.add_column(f"of {w['online']}", justify="right", no_wrap=True)
     online = r["online"]
     for key, value in r["charged_at_ipl"].items():
-        label = words.get(key, _LABELS.get(key, key))
+        label = w.get(key, _LABELS.get(key, key))
         table.add_row(f"       {label}", str(value), human_size(value),
                       _percent(value, online))
     table.add_row("       [bold]required[/bold]", str(r["required"]), human_size(r["required"]),
@@ -144,12 +121,12 @@ def _percent(value: int, whole: int) -> str:
 
 
 def _limits_line(r: dict[str, Any]) -> str:
-    words = _words(r)
-    standby = (f"none (fails even without {words['standby']})" if r["max_standby"] is None else
+    w = words(r)
+    standby = (f"none (fails even without {w['standby']})" if r["max_standby"] is None else
                human_size(r["max_standby"]) + (" (limit, see note)" if r["max_standby_capped"]
                                                else ""))
     online = "none" if r["min_online"] is None else human_size(r["min_online"])
-    return f"max {words['standby']} {standby}; min {words['online']} {online}"
+    return f"max {w['standby']} {standby}; min {w['online']} {online}"
 
 
 def _explain(console: Console, explain: dict[str, dict[str, dict[str, Any]]]) -> None:
