@@ -27,7 +27,7 @@ _LABELS = {
     "standby_memmap": "memmap of standby memory",
     "page_tables": "page tables",
     "metadata": "sections, block devices",
-    "min_free": "min_free_kbytes reserve",
+    "min_free": "watermark reserves",
     "userspace": "user space",
 }
 FILE_WIDTH = 100
