@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import tempfile
 from collections.abc import Iterator
-from typing import TextIO
+from typing import Any
 
 from memmapcalc.errors import MemmapcalcError
 
@@ -21,15 +22,18 @@ class OutputError(MemmapcalcError):
 
 
 @contextlib.contextmanager
-def atomic_writer(path: str) -> Iterator[TextIO]:
-    """Yield a text stream; on a clean exit its content replaces ``path`` in one step."""
+def atomic_writer(path: str, binary: bool = False) -> Iterator[Any]:
+    """Yield a text (or binary) stream; on a clean exit its content replaces ``path`` in
+    one step."""
     directory = os.path.dirname(os.path.abspath(path))
     try:
         fd, tmp_path = tempfile.mkstemp(prefix=".memmapcalc-", suffix=".tmp", dir=directory)
     except OSError as error:
         raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
+        stream_args: dict[str, Any] = ({"mode": "wb"} if binary else
+                                       {"mode": "w", "encoding": "utf-8", "newline": "\n"})
+        with os.fdopen(fd, **stream_args) as stream:
             yield stream
             stream.flush()
             os.fsync(stream.fileno())
@@ -46,3 +50,19 @@ def write_atomically(path: str, text: str) -> None:
     """Replace ``path`` with ``text`` in one step (see :func:`atomic_writer`)."""
     with atomic_writer(path) as stream:
         stream.write(text)
+
+
+def write_bytes_atomically(path: str, data: bytes) -> None:
+    """Replace ``path`` with ``data`` in one step (an image, for example)."""
+    with atomic_writer(path, binary=True) as stream:
+        stream.write(data)
+
+
+def emit(text: str, output: str | None) -> None:
+    """Write a report to stdout (``None`` or ``-``) or atomically to the file ``output``."""
+    if output in (None, "-"):
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    write_atomically(output, text)
+

@@ -127,7 +127,9 @@ def frontier(config: str | None, machine_name: str | None, online: tuple[int, in
     else:
         colored = output in (None, "-") and use_color(color, sys.stdout)
         text = to_text(document, colored)
-    _emit(text, output)
+    from memmapcalc.atomic import emit
+
+    emit(text, output)
     if plot is not None:
         draw(document, plot)
     return 0
@@ -366,14 +368,6 @@ def _chart(console: Console, document: dict[str, Any]) -> None:
                           soft_wrap=True)
 
 
-def _emit(text: str, output: str | None) -> None:
-    if output in (None, "-"):
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    from memmapcalc.atomic import write_atomically
-
-    write_atomically(output, text)
 
 
 # --------------------------------------------------------------------------- plot
@@ -411,10 +405,7 @@ def plot_series(document: dict[str, Any]) -> list[tuple[str, list[float], list[f
 
 def draw(document: dict[str, Any], path: str) -> None:
     """Write the frontier as a line chart to ``path`` (.svg or .png), atomically."""
-    import contextlib
-    import tempfile
-
-    from memmapcalc.atomic import OutputError
+    from memmapcalc.atomic import write_bytes_atomically
 
     pyplot = _matplotlib()
     figure, axes = pyplot.subplots(figsize=(8, 5))
@@ -430,16 +421,4 @@ def draw(document: dict[str, Any], path: str) -> None:
     buffer = io.BytesIO()
     figure.savefig(buffer, format=path.rsplit(".", 1)[-1].lower())
     pyplot.close(figure)
-    directory = os.path.dirname(os.path.abspath(path))
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".memmapcalc-", suffix=".tmp", dir=directory)
-    except OSError as error:
-        raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(buffer.getvalue())
-        os.replace(tmp, path)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
+    write_bytes_atomically(path, buffer.getvalue())

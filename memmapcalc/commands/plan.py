@@ -73,7 +73,9 @@ def plan(paths: tuple[str, ...], configs: tuple[str, ...], fmt: str, sets: tuple
     else:
         colored = output in (None, "-") and use_color(color, sys.stdout)
         text = _text([(entry, planned) for entry, planned in entries], colored)
-    _emit(text, output)
+    from memmapcalc.atomic import emit
+
+    emit(text, output)
     verdicts = {entry["verdict"] for entry, _ in entries}
     if "error" in verdicts:
         return EXIT_ERROR
@@ -423,11 +425,3 @@ def _after(console: Console, after: AfterIpl) -> None:
         console.print(f"         [dim]{note}[/dim]", soft_wrap=True)
 
 
-def _emit(text: str, output: str | None) -> None:
-    if output in (None, "-"):
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    from memmapcalc.atomic import write_atomically
-
-    write_atomically(output, text)
