@@ -37,6 +37,7 @@ def atomic_writer(path: str, binary: bool = False) -> Iterator[Any]:
             yield stream
             stream.flush()
             os.fsync(stream.fileno())
+        os.chmod(tmp_path, _mode_for(path))
         os.replace(tmp_path, path)
     except BaseException as error:
         with contextlib.suppress(OSError):
@@ -44,6 +45,17 @@ def atomic_writer(path: str, binary: bool = False) -> Iterator[Any]:
         if isinstance(error, OSError):
             raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
         raise
+
+
+def _mode_for(path: str) -> int:
+    """The replaced file's permissions, or what a plain ``open()`` would give a new file
+    (mkstemp's temporary file is private, 0600)."""
+    try:
+        return os.stat(path).st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def write_atomically(path: str, text: str) -> None:

@@ -72,3 +72,20 @@ def test_closed_pipe_ends_quietly() -> None:
                          capture_output=True, env={**os.environ, "NO_COLOR": "1"}, timeout=120)
     assert ran.returncode == 141
     assert ran.stdout.count("\n") == 1 and ran.stderr == ""
+
+
+def test_output_file_gets_ordinary_permissions(tmp_path: Path) -> None:
+    from memmapcalc.atomic import write_atomically
+
+    fresh = tmp_path / "fresh.json"
+    old_umask = os.umask(0o022)
+    try:
+        write_atomically(str(fresh), "{}\n")
+    finally:
+        os.umask(old_umask)
+    assert fresh.stat().st_mode & 0o777 == 0o644  # not mkstemp's private 0600
+    kept = tmp_path / "kept.json"
+    kept.write_text("old\n")
+    kept.chmod(0o640)
+    write_atomically(str(kept), "new\n")
+    assert kept.read_text() == "new\n" and kept.stat().st_mode & 0o777 == 0o640
