@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
@@ -62,9 +63,11 @@ BASELINE = Behaviour(
 CHANGES: tuple[Change, ...] = (
     Change(v("5.7"), "min_free_kbytes_max", 262144,
            "mm/page_alloc.c calculate_min_free_kbytes(): upper bound 64 MiB -> 256 MiB "
-           "('mm/page_alloc: increase default min_free_kbytes bound')"),
+           "(ee8eb9a5fe86 'mm/page_alloc: increase default min_free_kbytes bound')"),
     Change(v("6.6"), "force_mode", True,
-           "mm/memory_hotplug.c set_memmap_mode(): memmap_on_memory=force (MM pull for 6.6)"),
+           "mm/memory_hotplug.c set_memmap_mode(): memmap_on_memory=force, fallback instead of "
+           "-EINVAL (MM pull for 6.6, "
+           "<20230828184251.bfbc164280503903eacf498c@linux-foundation.org>)"),
     Change(v("6.7"), "pte_table_runtime", 4 * KiB,
            "arch/s390/mm/pgalloc.c page_table_alloc(): full 4 KiB page per 2 KiB PTE table "
            "(s390 pull for 6.7)"),
@@ -102,19 +105,36 @@ def changes_up_to(version: KernelVersion | None) -> list[Change]:
     return [change for change in CHANGES if change.since <= version]
 
 
+#: Rows of the generic memory-hotplug core and page allocator that every architecture
+#: shares (memmapcalc.kernel.hotplug builds the other profiles' tables on them).
+GENERIC_FIELDS = ("min_free_kbytes_max", "force_mode")
+
+
+def generic_rows() -> tuple[Change, ...]:
+    return tuple(change for change in CHANGES if change.field in GENERIC_FIELDS)
+
+
+def rule_in(rows: Sequence[Change], field: str,
+            version: KernelVersion | None) -> tuple[str, str] | None:
+    """``(versions, source)`` of the row of ``rows`` that set ``field`` for ``version``: the
+    last one in force, or, before the first, that row's source as the state before it;
+    ``None`` when no row names ``field``."""
+    named = [c for c in rows if c.field == field]
+    in_force = [c for c in named if version is not None and c.since <= version]
+    if in_force:
+        current = in_force[-1]
+        later = [c for c in named if c.since > current.since]
+        upto = f" to {_before(later[0].since)}" if later else " on"
+        return f"{current.since}{upto}", current.source
+    if named:
+        return f"before {named[0].since}", named[0].source + " (state before this change)"
+    return None
+
+
 @lru_cache(maxsize=4096)
 def rule_for(field: str, version: KernelVersion | None) -> tuple[str, str]:
     """``(versions, source)`` of the row that set ``field`` for ``version``, for explanations."""
-    rows = [c for c in CHANGES if c.field == field]
-    in_force = [c for c in rows if version is not None and c.since <= version]
-    if in_force:
-        current = in_force[-1]
-        later = [c for c in rows if c.since > current.since]
-        upto = f" to {_before(later[0].since)}" if later else " on"
-        return f"{current.since}{upto}", current.source
-    first = rows[0] if rows else None
-    versions = f"before {first.since}" if first else "all"
-    return versions, (first.source if first else "baseline") + " (state before this change)"
+    return rule_in(CHANGES, field, version) or ("all", "baseline")
 
 
 def _before(version: KernelVersion) -> str:

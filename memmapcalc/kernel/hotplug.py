@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 
-from memmapcalc.kernel.behaviour import Change, _before
+from memmapcalc.kernel.behaviour import Change, generic_rows, rule_in
 from memmapcalc.kernel.version import KernelVersion, v
 from memmapcalc.units import GiB, MiB
 
@@ -50,13 +50,7 @@ _FIELDS = {f.name for f in fields(HotplugBehaviour)}
 
 #: Rows of the generic memory-hotplug core and the page allocator (every profile).
 GENERIC: tuple[Change, ...] = (
-    Change(v("5.7"), "min_free_kbytes_max", 262144,
-           "mm/page_alloc.c calculate_min_free_kbytes(): upper bound 64 MiB -> 256 MiB "
-           "(ee8eb9a5fe86 'mm/page_alloc: increase default min_free_kbytes bound')"),
-    Change(v("6.6"), "force_mode", True,
-           "mm/memory_hotplug.c set_memmap_mode(): memmap_on_memory=force, fallback instead of "
-           "-EINVAL (MM pull for 6.6, "
-           "<20230828184251.bfbc164280503903eacf498c@linux-foundation.org>)"),
+    *generic_rows(),  # min_free_kbytes' clamp (5.7) and force mode (6.6), shared with s390x
     Change(v("6.6"), "acpi_requests_always", True,
            "drivers/acpi/acpi_memhotplug.c acpi_memory_enable_device(): mhp_flags |= "
            "MHP_MEMMAP_ON_MEMORY unconditionally "
@@ -136,16 +130,8 @@ def hotplug_behaviour(family: str, page: int, version: KernelVersion | None) -> 
 @lru_cache(maxsize=1024)
 def rule(family: str, field: str, version: KernelVersion | None) -> tuple[str, str]:
     """``(versions, source)`` of the row that set ``field`` for ``version``."""
-    rows = [c for c in changes(family) if c.field == field]
-    in_force = [c for c in rows if version is not None and c.since <= version]
-    if in_force:
-        current = in_force[-1]
-        later = [c for c in rows if c.since > current.since]
-        upto = f" to {_before(later[0].since)}" if later else " on"
-        return f"{current.since}{upto}", current.source
-    if rows:
-        return f"before {rows[0].since}", rows[0].source + " (state before this change)"
-    return "all", BASELINE_SOURCES.get((family, field), "baseline")
+    return (rule_in(changes(family), field, version)
+            or ("all", BASELINE_SOURCES.get((family, field), "baseline")))
 
 
 #: Where the baseline values that no row changes come from.
