@@ -39,7 +39,7 @@ from memmapcalc.core.explain import Explained, mib
 from memmapcalc.core.memmap import MemmapOnMemory
 from memmapcalc.core.metadata import MEMORY_BLOCK_DEVICE, kmalloc_size, section_usage_size
 from memmapcalc.core.pagetables import new_windows
-from memmapcalc.core.params import FREED_BEFORE_INIT, Params
+from memmapcalc.core.params import Params, shared_fields
 from memmapcalc.kernel.behaviour import Behaviour
 from memmapcalc.kernel.hotplug import HotplugBehaviour, hotplug_behaviour, rule
 from memmapcalc.kernel.version import KernelVersion
@@ -71,26 +71,13 @@ def resolve_profiled(machine: Machine, behaviour: Behaviour) -> Params:
     dimms = tuple(memory.dimms or ())
     acpi = profile.hotplug is Hotplug.ACPI_DIMMS
     return Params(
-        online=memory.online,
         standby=sum(dimms) if acpi else memory.standby,
         increment=None,
-        block_size=memory.block_size,
-        edat1=cpu.edat1,
-        edat2=cpu.has_edat2,
-        version=machine.kernel_version,
         behaviour=behaviour,
         standby_handling=StandbyHandling.BOOT_ADD if acpi else StandbyHandling.DEFERRED,
         sclp_memmap_on_memory=False,
-        memmap_on_memory=kernel.memmap_on_memory,
-        struct_page=kernel.struct_page_size,
         pageblock=(kernel.pageblock_size if "pageblock_size" in kernel.model_fields_set
                    else profile.pageblock),
-        image=kernel.image,
-        initramfs=kernel.initramfs,
-        crashkernel=kernel.crashkernel,
-        thp=kernel.thp,
-        userspace=machine.boot.userspace,
-        min_margin=machine.boot.min_margin,
         arch=machine.arch,
         page_size=page,
         radix=radix,
@@ -98,10 +85,7 @@ def resolve_profiled(machine: Machine, behaviour: Behaviour) -> Params:
         rodata_full=True if kernel.rodata_full is None else kernel.rodata_full,
         dimms=dimms,
         auto_online=kernel.auto_online or "offline",
-        footprint=kernel.footprint,
-        footprint_online=None if kernel.footprint is None else memory.online,
-        freed_before_init=(FREED_BEFORE_INIT if kernel.freed_before_init is None
-                           else kernel.freed_before_init),
+        **shared_fields(machine),
     )
 
 

@@ -100,28 +100,36 @@ def resolve(machine: Machine) -> Params:
 
         return resolve_profiled(machine, behaviour)
     return Params(
-        online=machine.memory.online,
         standby=machine.memory.standby,
         increment=machine.memory.increment,
-        block_size=machine.memory.block_size,
-        edat1=machine.cpu.edat1,
-        edat2=machine.cpu.has_edat2,
-        version=version,
         behaviour=behaviour,
         standby_handling=kernel.standby or behaviour.standby,
         sclp_memmap_on_memory=(behaviour.sclp_memmap_on_memory if kernel.s390_memmap_on_memory is None
                                else kernel.s390_memmap_on_memory),
-        memmap_on_memory=kernel.memmap_on_memory,
-        struct_page=kernel.struct_page_size,
         pageblock=kernel.pageblock_size,
-        image=kernel.image,
-        initramfs=kernel.initramfs,
-        crashkernel=kernel.crashkernel,
-        thp=kernel.thp,
-        userspace=machine.boot.userspace,
-        min_margin=machine.boot.min_margin,
-        footprint=kernel.footprint,
-        footprint_online=None if kernel.footprint is None else machine.memory.online,
-        freed_before_init=(FREED_BEFORE_INIT if kernel.freed_before_init is None
-                           else kernel.freed_before_init),
+        **shared_fields(machine),
     )
+
+
+def shared_fields(machine: Machine) -> dict[str, Any]:
+    """The Params fields every architecture takes from the config as they are."""
+    kernel = machine.kernel
+    return {
+        "online": machine.memory.online,
+        "block_size": machine.memory.block_size,
+        "edat1": machine.cpu.edat1,
+        "edat2": machine.cpu.has_edat2,
+        "version": machine.kernel_version,
+        "memmap_on_memory": kernel.memmap_on_memory,
+        "struct_page": kernel.struct_page_size,
+        "image": kernel.image,
+        "initramfs": kernel.initramfs,
+        "crashkernel": kernel.crashkernel,
+        "thp": kernel.thp,
+        "userspace": machine.boot.userspace,
+        "min_margin": machine.boot.min_margin,
+        "footprint": kernel.footprint,
+        "footprint_online": None if kernel.footprint is None else machine.memory.online,
+        "freed_before_init": (FREED_BEFORE_INIT if kernel.freed_before_init is None
+                              else kernel.freed_before_init),
+    }
