@@ -18,7 +18,7 @@ from collections.abc import Callable
 from memmapcalc.arch.model import boot_managed, boundaries, compute, hotplug_room, profile_of
 from memmapcalc.core.budget import Budget
 from memmapcalc.core.params import Params, vary
-from memmapcalc.core.search import first_true
+from memmapcalc.core.search import first_true, from_here_on
 from memmapcalc.units import MiB
 
 
@@ -90,13 +90,9 @@ def min_online(p: Params, current: Budget) -> int | None:
         return None
     guess = _secant(at, p.online // step, current.margin - p.min_margin, step * 63 // 64,
                     1, top, falling=False)
-    lo = 1
-    while True:
-        found = first_true(passes_at, lo, top, guess)
-        failing = _failure_within_reach(p, found, step, top, current.block_size.value)
-        if failing is None:
-            return found * step
-        lo = guess = failing + 1
+    block = current.block_size.value
+    return step * from_here_on(passes_at, lambda k: _failure_within_reach(p, k, step, top, block),
+                               top, guess)
 
 
 def _failure_within_reach(p: Params, start: int, step: int, top: int, block: int) -> int | None:

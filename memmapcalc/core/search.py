@@ -111,12 +111,21 @@ def min_online(p: Params, current: Budget | None = None) -> int | None:
     guess = _aim(p, current.margin, p.online, step, top)
     excess = budget(vary(p, online=guess * step)).margin - p.min_margin
     guess = _aim(p, excess + p.min_margin, guess * step, step, top)
+    return step * from_here_on(passes_at, lambda k: _failure_within_reach(p, k, step, top, block),
+                               top, guess)
+
+
+def from_here_on(passes_at: Callable[[int], bool], failure_above: Callable[[int], int | None],
+                 top: int, guess: int) -> int:
+    """The smallest ``k`` from which every larger one passes, for a predicate that is not
+    monotone: find a boundary, ask ``failure_above`` for the lowest failure its jumps can
+    reach above it, and search again above any it finds.  ``passes_at(top)`` must hold."""
     lo = 1
     while True:
         found = first_true(passes_at, lo, top, guess)
-        failing = _failure_within_reach(p, found, step, top, current.block_size.value)
+        failing = failure_above(found)
         if failing is None:
-            return found * step
+            return found
         lo = guess = failing + 1
 
 
