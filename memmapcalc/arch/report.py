@@ -18,6 +18,7 @@ from memmapcalc.arch.model import (
 from memmapcalc.arch.profile import Hotplug
 from memmapcalc.config.model import MemmapMode
 from memmapcalc.core.budget import Budget, passes
+from memmapcalc.core.evaluate import version_notes
 from memmapcalc.core.explain import Explained, mib
 from memmapcalc.core.params import Params
 from memmapcalc.kernel.hotplug import hotplug_behaviour
@@ -59,13 +60,7 @@ def _cap(p: Params) -> str:
 
 def notes(p: Params, result: Budget, capped: bool) -> list[str]:
     profile = profile_of(p)[0]
-    out: list[str] = []
-    if p.version is None:
-        out.append("kernel.version not given: assumed the oldest behaviour (no memmap-on-memory, "
-                   "oldest section sizes)")
-    elif p.version.major >= 7:
-        out.append(f"kernel {p.version}: memmapcalc's table ends at 6.19; assumed to behave like "
-                   f"6.19")
+    out = version_notes(p, "no memmap-on-memory, oldest section sizes")
     behaviour = profile_of(p)[1]
     bare_metal = not p.hypervisor and behaviour.bare_metal_max_block
     if profile.family == "x86_64" and p.block_size is None and p.online >= 62 * GiB \

@@ -13,7 +13,6 @@ from memmapcalc.kernel.version import v
 from memmapcalc.units import format_size
 
 
-
 def advise(p: Params, min_online: int | None, max_standby: int | None) -> list[str]:
     """Concrete, verified fixes for a failing machine, cheapest kind first."""
     if p.arch != "s390x":

@@ -105,7 +105,7 @@ def budget(p: Params) -> Budget:
         on_block = mom.used.value
         standby_memmap = Explained(
             0 if on_block else blocks.value * per_block.value,
-            (lambda: (f"memmap on the standby blocks themselves: 0 from online memory" if on_block else
+            (lambda: ("memmap on the standby blocks themselves: 0 from online memory" if on_block else
              f"{blocks.value} blocks × {mib(per_block.value)} = {mib(blocks.value * per_block.value)}")),
             "drivers/s390/char/sclp_cmd.c sclp_detect_standby_memory() -> add_memory() -> "
             "mm/sparse-vmemmap.c vmemmap_alloc_block()", "≤ 6.18 (boot-add)")

@@ -52,7 +52,7 @@ def evaluate_params(p: Params) -> Evaluation:
     block = mib(result.block_size.value)
     standby_x = None if standby_limit is None else Explained(
         standby_limit, lambda: (f"largest whole number of {block} blocks with margin ≥ {mib(p.min_margin)}"
-        + (f": capped by MAX_PHYSMEM_BITS 46 (64 TiB) - online" if capped else
+        + (": capped by MAX_PHYSMEM_BITS 46 (64 TiB) - online" if capped else
            f"; {mib(standby_limit + result.block_size.value)} fails")),
         "binary search over budget(); arch/s390/include/asm/sparsemem.h MAX_PHYSMEM_BITS")
     online_x = None if online_limit is None else Explained(
@@ -63,14 +63,18 @@ def evaluate_params(p: Params) -> Evaluation:
     return Evaluation(p, result, outcome, standby_x, capped, online_x, advice, _notes(p, capped))
 
 
-def _notes(p: Params, capped: bool) -> list[str]:
-    notes: list[str] = []
+def version_notes(p: Params, oldest: str) -> list[str]:
+    """What was assumed about the kernel: ``oldest`` describes the oldest behaviour."""
     if p.version is None:
-        notes.append("kernel.version not given: assumed the oldest behaviour (all standby added "
-                     "at IPL, no memmap-on-memory, 256 MiB sections)")
-    elif p.version.major >= 7:
-        notes.append(f"kernel {p.version}: memmapcalc's table ends at 6.19; assumed to behave "
-                     f"like 6.19")
+        return [f"kernel.version not given: assumed the oldest behaviour ({oldest})"]
+    if p.version.major >= 7:
+        return [f"kernel {p.version}: memmapcalc's table ends at 6.19; assumed to behave "
+                f"like 6.19"]
+    return []
+
+
+def _notes(p: Params, capped: bool) -> list[str]:
+    notes = version_notes(p, "all standby added at IPL, no memmap-on-memory, 256 MiB sections")
     if p.standby_handling is StandbyHandling.DEFERRED and not p.edat1:
         notes.append("6.19+ without EDAT1: sclp_mem.c has no EDAT1 test; memmap-on-memory per "
                      "block follows the kernel source but is untested on real machines")

@@ -7,9 +7,8 @@ text); s390 gates in drivers/s390/char/sclp_cmd.c / sclp_mem.c.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from dataclasses import dataclass
+from functools import lru_cache
 
 from memmapcalc.config.model import MemmapMode, StandbyHandling
 from memmapcalc.core.explain import Explained, mib

@@ -9,7 +9,6 @@ a subsys initcall, sclp's standby memory a device initcall.
 from __future__ import annotations
 
 from functools import lru_cache
-
 from math import isqrt
 
 from memmapcalc.core.explain import Explained, mib

@@ -8,10 +8,9 @@ given) means the oldest behaviour: everything in the first row only.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
+from functools import lru_cache
 from typing import Any
 
 from memmapcalc.config.model import StandbyHandling

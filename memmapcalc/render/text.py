@@ -108,7 +108,7 @@ def _budget_table(r: dict[str, Any]) -> Table:
     table.add_row("       [bold]required[/bold]", str(r["required"]), human_size(r["required"]),
                   _percent(r["required"], online))
     style = "red" if r["margin"] < 0 else "green"
-    table.add_row(f"       [bold]margin[/bold]", f"[{style}]{r['margin']}[/{style}]",
+    table.add_row("       [bold]margin[/bold]", f"[{style}]{r['margin']}[/{style}]",
                   f"[{style}]{human_size(r['margin'])}[/{style}]", _percent(r["margin"], online))
     return table
 
