@@ -34,9 +34,11 @@ MAX_ROWS = 1000
 #: ... and this much row text (UTF-8 bytes), well below GitHub's 1 MiB summary limit.
 MAX_BYTES = 800_000
 
-# C0, DEL, C1, and the Unicode line/paragraph separators and bidi controls that would
-# reorder or break a rendered line.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# C0, DEL, C1, the Unicode line/paragraph separators and bidi controls that would
+# reorder or break a rendered line, and lone surrogates (from undecodable file names),
+# which cannot be written as UTF-8.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e"
+                      "\u2066-\u2069\ud800-\udfff]")
 # Characters that mean something to CommonMark/GFM inline or table syntax (a cell holds
 # inline content only, so line-start markers such as ``#`` or ``-`` are plain there).
 _SPECIAL = re.compile(r"([\\`*_\[\]|~])")
@@ -48,11 +50,15 @@ def _visible(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+def show_controls(text: object) -> str:
+    """``text`` with every control character shown as ``\\xNN`` / ``\\uNNNN``."""
+    return _CONTROL.sub(_visible, str(text))
+
+
 def escape(text: object) -> str:
     """``text`` as literal Markdown inside a table cell: control characters as ``\\xNN``,
     Markdown specials backslash-escaped, ``& < > "`` as HTML entities."""
-    shown = _CONTROL.sub(_visible, str(text))
-    shown = _SPECIAL.sub(r"\\\1", shown)
+    shown = _SPECIAL.sub(r"\\\1", show_controls(text))
     return "".join(_HTML.get(char, char) for char in shown)
 
 
