@@ -16,7 +16,7 @@ from typing import Any
 
 from memmapcalc.errors import MemmapcalcError
 from memmapcalc.render import RenderOptions
-from memmapcalc.render.findings import headline, words
+from memmapcalc.render.findings import error_message, headline, words
 from memmapcalc.render.markdown import show_controls
 from memmapcalc.units import human_size
 
@@ -149,7 +149,7 @@ def machine(index: int, r: dict[str, Any]) -> dict[str, Any]:
     base = {"id": f"m{index}", "name": show_controls(r["name"]),
             "path": show_controls(r["path"]), "verdict": r["verdict"],
             "rank": RANK[r["verdict"]], "arch": show_controls(r.get("arch") or ""),
-            "error": None if r.get("error") is None else show_controls(r["error"])}
+            "error": None if r.get("error") is None else show_controls(error_message(r))}
     if r["verdict"] == "error":
         return base
     kernel = show_controls(r["kernel"]["version"] or "oldest assumed")

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from typing import Any, TextIO
 
 from memmapcalc.render import RenderOptions
+from memmapcalc.render.findings import error_message
 from memmapcalc.units import human_size
 
 VERDICTS = ("pass", "warn", "fail", "error")
@@ -149,7 +150,7 @@ def _after_ipl_cell(r: dict[str, Any]) -> str:
 
 def _error_cells(r: dict[str, Any], width: int) -> list[str]:
     """An unreadable config: its verdict ``error`` with the message, the rest empty."""
-    verdict = f"{BADGE['error']}<br>{escape_lines(r['error'])}"
+    verdict = f"{BADGE['error']}<br>{escape_lines(error_message(r))}"
     return [escape(r["name"]), escape(r["path"]), verdict, *["—"] * (width - 3)]
 
 
