@@ -86,8 +86,24 @@ def bar(r: dict[str, Any]) -> dict[str, Any]:
             "required_x": round(x, 2)}
 
 
-def _ticks(top: int) -> list[int]:
-    return [top * step // 4 for step in range(5)]
+#: Tick steps, in the largest binary unit below the axis' top (exact for units >= 1 KiB).
+_STEPS = ((1, 8), (1, 4), (1, 2), (1, 1), (2, 1), (5, 2), (5, 1), (10, 1), (20, 1), (25, 1),
+          (50, 1), (100, 1), (200, 1), (250, 1), (500, 1))
+
+
+def ticks(top: int) -> list[int]:
+    """Round axis ticks from 0 to at least ``top``, at most 6 of them: ``0, 512 GiB,
+    1 TiB, 1.5 TiB, 2 TiB, 2.5 TiB`` rather than quarters of an odd number."""
+    unit = 1
+    while unit * 1024 <= top:
+        unit *= 1024
+    for numerator, denominator in _STEPS:
+        step = max(1, unit * numerator // denominator)
+        count = -(-top // step)  # ceiling
+        if count <= 5:
+            return [step * index for index in range(count + 1)]
+    step = -(-top // 5)
+    return [step * index for index in range(6)]
 
 
 def frontier(r: dict[str, Any]) -> dict[str, Any]:
@@ -101,8 +117,8 @@ def frontier(r: dict[str, Any]) -> dict[str, Any]:
     if not points:
         return {"available": False, "why": "no online size in the sampled range is valid"}
     values = [p["max_standby"] for p in points if p["max_standby"] is not None]
-    top = max([*values, r["standby"], 1])
-    top += top // 10  # headroom above the highest point
+    yticks = ticks(max([*values, r["standby"], 1]))
+    top = yticks[-1]
     low, high = points[0]["online"], max(points[-1]["online"], points[0]["online"] + 1)
     plot_w, plot_h = CHART_WIDTH - PAD_LEFT - 12, CHART_HEIGHT - PAD_BOTTOM - PAD_TOP
 
@@ -133,7 +149,7 @@ def frontier(r: dict[str, Any]) -> dict[str, Any]:
         "left": PAD_LEFT, "right": CHART_WIDTH - 12, "top": PAD_TOP, "bottom": PAD_TOP + plot_h,
         "lines": [" ".join(f"{px},{py}" for px, py in line) for line in lines if line],
         "markers": markers,
-        "yticks": [{"y": y_of(value), "label": human_size(value)} for value in _ticks(top)],
+        "yticks": [{"y": y_of(value), "label": human_size(value)} for value in yticks],
         "xticks": [{"x": x_of(p["online"]), "label": human_size(p["online"])}
                    for p in (points[0], points[len(points) // 2], points[-1])],
         "you": {"x": x_of(r["online"]), "y": y_of(r["standby"]),
@@ -165,7 +181,8 @@ def machine(index: int, r: dict[str, Any]) -> dict[str, Any]:
                       f"{human_size(r['memmap_per_block'])} per block"
                       + (", memmap on the blocks" if r["memmap_on_memory"] else ""),
             "bar": bar(r), "frontier": frontier(r),
-            "online": human_size(r["online"]), "required": human_size(r["required"]),
+            "online": human_size(r["online"]), "standby": human_size(r["standby"]),
+            "required": human_size(r["required"]),
             "advice": [show_controls(_fix_text(fix)) for fix in r.get("advice") or []],
             "reasons": [show_controls(reason) for reason in r.get("reasons") or []],
             "notes": [show_controls(note) for note in r.get("notes") or []]}
