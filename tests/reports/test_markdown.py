@@ -158,3 +158,14 @@ def test_plan_markdown_error_row(tmp_path: Path) -> None:
     assert all(len(row) == 8 for row in rows)
     assert rows[2][0] == "broken" and rows[2][2].startswith("⛔ error<br>")
     assert "<script>" not in done.stdout
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_same_report_whatever_locale_and_width(fmt: str) -> None:
+    environments = [{"LC_ALL": "C", "COLUMNS": "80"},
+                    {"LANG": "de_DE.UTF-8", "LC_ALL": "de_DE.UTF-8", "COLUMNS": "37",
+                     "TERM": "dumb"}]
+    outputs = {run_cli("check", "-f", fmt, "--exit-zero", "configs/", env=env).stdout
+               for env in environments}
+    assert len(outputs) == 1
+    assert "\x1b[" not in outputs.pop()
