@@ -145,6 +145,9 @@ def test_a_click_on_a_header_sorts_by_bytes(driver: Any, report: Path) -> None:
     head.find_element(By.TAG_NAME, "button").click()
     assert head.get_attribute("aria-sort") == "descending"
     assert _margins(driver) == sorted(margins, reverse=True)
+    # Screen readers hear the new order (a polite live region).
+    status = driver.find_element(By.ID, "sort-status")
+    assert status.get_attribute("textContent") == "Sorted by margin, descending"
 
 
 def test_headers_sort_from_the_keyboard(driver: Any, report: Path) -> None:
