@@ -12,7 +12,9 @@ points come from the result's ``frontier`` key, which ``check -f html`` adds
 
 from __future__ import annotations
 
-from typing import Any
+import heapq
+from collections.abc import Iterable
+from typing import Any, TextIO
 
 from memmapcalc.errors import MemmapcalcError
 from memmapcalc.render import RenderOptions
@@ -188,13 +190,38 @@ def machine(index: int, r: dict[str, Any]) -> dict[str, Any]:
             "notes": [show_controls(note) for note in r.get("notes") or []]}
 
 
-def page(results: list[dict[str, Any]]) -> dict[str, Any]:
+#: At most this many machine sections (errors, failures and warnings first); the table
+#: always lists every machine.  A section is ~10 kB: 500 keep the page near 5 MB.
+MAX_SECTIONS = 500
+_ROW_KEYS = ("id", "name", "path", "arch", "verdict", "rank", "error", "kernel", "cells")
+
+
+def page(results: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """The template's data: one light row per machine, and the sections that fit, chosen
+    as results stream past (so memory holds rows, not every machine's drawings)."""
     from memmapcalc import __version__
 
-    verdicts = [r["verdict"] for r in results]
-    counts = {v: verdicts.count(v) for v in ("pass", "warn", "fail", "error")}
-    return {"machines": [machine(index, r) for index, r in enumerate(results, 1)],
-            "counts": counts, "total": len(results), "version": __version__}
+    counts = dict.fromkeys(("pass", "warn", "fail", "error"), 0)
+    rows: list[dict[str, Any]] = []
+    kept: list[tuple[int, int, dict[str, Any]]] = []  # heap: the section to drop first on top
+    for index, r in enumerate(results, 1):
+        counts[r["verdict"]] += 1
+        view = machine(index, r)
+        row = {key: view[key] for key in _ROW_KEYS if key in view}
+        rows.append(row)
+        heapq.heappush(kept, (-view["rank"], -index, view))
+        if len(kept) > MAX_SECTIONS:
+            heapq.heappop(kept)
+    sections = [view for _, _, view in sorted(kept, key=lambda item: -item[1])]
+    shown = {view["id"] for view in sections}
+    for row in rows:
+        row["linked"] = row["id"] in shown
+    left_out = dict.fromkeys(counts, 0)
+    for row in rows:
+        if not row["linked"]:
+            left_out[row["verdict"]] += 1
+    return {"rows": rows, "sections": sections, "counts": counts, "total": len(rows),
+            "left_out": {v: n for v, n in left_out.items() if n}, "version": __version__}
 
 
 def _environment() -> Any:
@@ -210,3 +237,9 @@ def _environment() -> Any:
 
 def render(results: list[dict[str, Any]], options: RenderOptions) -> str:
     return str(_environment().get_template(TEMPLATE).render(**page(results)))
+
+
+def write(results: Iterable[dict[str, Any]], out: TextIO, options: RenderOptions) -> None:
+    """Streamed in: results are turned into rows (and the sections kept) one by one."""
+    for chunk in _environment().get_template(TEMPLATE).generate(**page(results)):
+        out.write(chunk)

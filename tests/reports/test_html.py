@@ -182,3 +182,20 @@ def test_json_output_does_not_change() -> None:
     # The frontier is sampled for html only: the contract has no such key.
     done = run_cli("check", "-f", "json", "configs/zvm-lnx01-6.19.yaml")
     assert "frontier" not in json.loads(done.stdout)["results"][0]
+
+
+def test_sections_are_bounded_failures_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    from memmapcalc.render import RenderOptions
+    from memmapcalc.render import html as report
+
+    template = {r["verdict"]: r for r in json_results("configs")}
+    verdicts = ["pass", "fail", "pass", "warn", "pass", "fail"]
+    results = [{**template[v], "name": f"m{i}"} for i, v in enumerate(verdicts)]
+    monkeypatch.setattr(report, "MAX_SECTIONS", 3)
+    page = Page(report.render(results, RenderOptions()))
+    sections = [attrs["id"] for attrs in page.all("section")]
+    assert sections == ["m2", "m4", "m6"]  # the failures and the warning, in input order
+    assert [attrs["href"] for attrs in page.all("a")] == ["#m2", "#m4", "#m6"]
+    assert len(page.all("tr")) == 1 + len(results)  # the table lists every machine
+    assert "3 of 6 machines are shown in detail (errors, failures and warnings first); " \
+           "left out: 3 pass." in " ".join("".join(page.text).split())
