@@ -10,6 +10,7 @@ s390x machines: the frontier models s390 standby memory, as ``frontier`` does.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 #: Points per machine: online/6, 2·online/6, … 2·online (the configured size is one).
@@ -35,15 +36,29 @@ def sample(machine: Any, online: int, unit: int = _MIB) -> dict[str, Any]:
     """``{"available": True, "points": [{"online", "max_standby", "capped"}]}`` or
     ``{"available": False, "why": ...}``; sizes in bytes, ``max_standby`` ``None``
     where nothing IPLs at that size."""
-    from memmapcalc.api import evaluate
-    from memmapcalc.config.load import deep_merge
-    from memmapcalc.errors import InputError
+    import json
 
     arch = getattr(machine, "arch", "s390x")
     if arch != "s390x":
         return {"available": False,
                 "why": f"the frontier models s390x standby memory; not available for {arch}"}
     base = machine.model_dump(by_alias=True, exclude_none=True, mode="json")
+    base.pop("name", None)  # labels only: fleets repeat a few shapes under many names
+    base.pop("$schema", None)
+    return _sample(json.dumps(base, sort_keys=True), online, unit)
+
+
+@functools.lru_cache(maxsize=256)
+def _sample(base_json: str, online: int, unit: int) -> dict[str, Any]:
+    """The frontier of one machine mapping (as JSON: the exact input evaluated, so equal
+    keys evaluate equally), computed once per distinct mapping in a run."""
+    import json
+
+    from memmapcalc.api import evaluate
+    from memmapcalc.config.load import deep_merge
+    from memmapcalc.errors import InputError
+
+    base = json.loads(base_json)
     points = []
     for size in sizes(online, unit):
         try:
