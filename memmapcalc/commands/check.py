@@ -81,7 +81,7 @@ def check(paths: tuple[str, ...], configs: tuple[str, ...], stdin_filename: str 
     tell_errors = quiet < 2 and not (fmt == "text" and to_stdout)
     tally = Tally(tell_errors)
     results = tally.count(_results(inputs, stdin_filename, overrides, explain,
-                                   jobs or available_cpus()))
+                                   jobs or available_cpus(), frontier=fmt == "html"))
     if to_stdout and quiet >= 2:
         for _ in results:  # check everything, print nothing: the exit status is the answer
             pass
@@ -159,7 +159,7 @@ CHUNK = 16
 
 
 def _results(inputs: list[str], stdin_filename: str | None, overrides: Sequence[Any],
-             explain: bool, jobs: int) -> Iterator[dict[str, Any]]:
+             explain: bool, jobs: int, frontier: bool = False) -> Iterator[dict[str, Any]]:
     """The contract's result dict of every machine of every input, in input order.
 
     Runs with many config files spread them over ``jobs`` worker processes (the model is
@@ -167,7 +167,7 @@ def _results(inputs: list[str], stdin_filename: str | None, overrides: Sequence[
     """
     from memmapcalc.config.load import iter_sources
 
-    checker = Checker(overrides, explain)
+    checker = Checker(overrides, explain, frontier)
     sources = iter_sources(inputs, stdin_filename, overrides)
     if jobs > 1:
         first = list(itertools.islice(sources, PARALLEL_FROM))
@@ -182,9 +182,10 @@ def _results(inputs: list[str], stdin_filename: str | None, overrides: Sequence[
 class Checker:
     """Loads, evaluates and turns into result dicts, one source (file or entry) at a time."""
 
-    def __init__(self, overrides: Sequence[Any], explain: bool) -> None:
+    def __init__(self, overrides: Sequence[Any], explain: bool, frontier: bool = False) -> None:
         self.overrides = overrides
         self.explain = explain
+        self.frontier = frontier  # -f html draws each machine's frontier: sample it here
         self.evaluations = EvaluationCache()
 
     def source(self, source: Any) -> Iterator[dict[str, Any]]:
@@ -205,7 +206,12 @@ class Checker:
             if os.environ.get("MEMMAPCALC_DEBUG"):
                 raise
             return error_dict(_internal_error(loaded, error))
-        return result_dict(loaded, evaluation, self.explain)
+        result = result_dict(loaded, evaluation, self.explain)
+        if self.frontier:  # not part of the JSON contract: only the html report reads it
+            from memmapcalc.render.frontier_sample import sample
+
+            result["frontier"] = sample(loaded.machine, result["online"], result["block_size"])
+        return result
 
     def files(self, paths: list[str]) -> list[dict[str, Any]]:
         return [result for path in paths for result in self.source(path)]

@@ -31,8 +31,8 @@ WIDTH = 100
 @click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
 @click.option("-c", "--config", "configs", multiple=True, type=click.Path(allow_dash=True),
               help="A machine config file (repeatable); same as a positional PATH.")
-@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Report format.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "markdown"]),
+              default="text", show_default=True, help="Report format.")
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
               help="What-if: set a config key for every machine (repeatable), e.g. "
                    "--set memory.standby=512G.")
@@ -70,6 +70,10 @@ def plan(paths: tuple[str, ...], configs: tuple[str, ...], fmt: str, sets: tuple
     entries = [_plan_one(loaded, Zone(zone)) for loaded in iter_inputs(inputs, None, overrides)]
     if fmt == "json":
         text = _json_document([entry for entry, _ in entries])
+    elif fmt == "markdown":
+        from memmapcalc.render.markdown import render_plans
+
+        text = render_plans(entry for entry, _ in entries)
     else:
         colored = output in (None, "-") and use_color(color, sys.stdout)
         text = _text([(entry, planned) for entry, planned in entries], colored)

@@ -24,6 +24,8 @@ FORMATS: dict[str, str] = {
     "junit": "memmapcalc.render.junit",
     "github": "memmapcalc.render.github",
     "sarif": "memmapcalc.render.sarif",
+    "markdown": "memmapcalc.render.markdown",
+    "html": "memmapcalc.render.html",
 }
 
 #: Formats for programs: never coloured, content independent of ``--quiet``.
