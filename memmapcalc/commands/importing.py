@@ -182,26 +182,34 @@ def lsmem(file: str, columns: str | None, block_size: str | None, stdin_filename
 @click.option("--reserved", type=click.Choice(["standby", "ignore"]), default="standby",
               show_default=True,
               help="Count RESERVED storage as standby memory (conservative), or leave it out.")
+@click.option("--profile", "profile_files", multiple=True, metavar="FILE",
+              help="A file with the PROFILE entries the input INCLUDEs (repeatable), e.g. "
+                   "the output of DIRM REVIEW for the profile.")
 @click.option("--stdin-filename", metavar="NAME", default=None,
               help="Name to use for standard input in messages.")
 @machine_options
 @output_options
-def zvm(file: str, users: tuple[str, ...], reserved: str, stdin_filename: str | None,
-        name: str | None, kernel_version: str | None, edat1: bool | None, memmap: str | None,
-        fmt: str, output: str | None, strict: bool) -> None:
-    """Read a z/VM user directory or CP QUERY VIRTUAL STORAGE responses from FILE or stdin.
+def zvm(file: str, users: tuple[str, ...], reserved: str, profile_files: tuple[str, ...],
+        stdin_filename: str | None, name: str | None, kernel_version: str | None,
+        edat1: bool | None, memmap: str | None, fmt: str, output: str | None,
+        strict: bool) -> None:
+    """Read a z/VM user directory or CP QUERY VIRTUAL STORAGE/ALL output from FILE or stdin.
 
-    Directory: USER/IDENTITY statements (logon and maximum storage), STORAGE and
-    MAXSTORAGE statements, COMMAND DEFINE STORAGE ... STANDBY ... RESERVED, PROFILEs
-    pulled in by INCLUDE.  QUERY: lines like
+    Directory (USER DIRECT, DIRM REVIEW): USER/IDENTITY statements (logon and maximum
+    storage), STORAGE and MAXSTORAGE statements, COMMAND DEFINE STORAGE ... STANDBY ...
+    RESERVED, PROFILEs pulled in by INCLUDE (from the input or --profile FILE; a missing
+    one gives a partial config).  QUERY: `vmcp q v storage` lines like
     `STORAGE = 8320M MAX = 2T INC = 16M STANDBY = 3968M RESERVED = 0`, optionally
-    preceded by the user ID (`LNX01: STORAGE = ...`).  One guest gives a machine config,
-    several a fleet file (machines: [...]).
+    preceded by the user ID (`LNX01: STORAGE = ...`), or all of `vmcp q v all` (its CPU
+    and device lines are skipped).  One guest gives a machine config, several a fleet
+    file (machines: [...]).
     """
     from memmapcalc.importers.zvm import zvm_machines
 
     text, source = read_input(file, stdin_filename)
-    drafts, messages = zvm_machines(text, source, users=users, reserved=reserved)
+    profiles = [read_input(path, None) for path in profile_files]
+    drafts, messages = zvm_machines(text, source, users=users, reserved=reserved,
+                                    profiles=profiles)
     apply_overrides(drafts, name=name, kernel_version=kernel_version, edat1=edat1, memmap=memmap)
     write_result(drafts, fmt=fmt, output=output, strict=strict, command="import zvm",
                  source=source, messages=messages)

@@ -148,7 +148,7 @@ def test_bad_zvm_sizes(text: str) -> None:
     ("USER A PW 4G 8G G\n COMMAND DEFINE STORAGE AS 4G\n   STANDBY 4G\n", "line 3",
      "not continued"),
     ("USER A PW 4G 8G G\n COMMAND DEF STOR AS 4G CONFIG 0.2G\n", "line 2", "CONFIGURATION"),
-    ("USER A PW 4G 8G G\n INCLUDE NOPROF\n", "line 2", "no PROFILE NOPROF"),
+    ("USER A PW\n INCLUDE NOPROF\n", "line 2", "not in the input: give it with --profile"),
     ("USER A PW 4G 8G G\n COMMAND DEFINE STORAGE AS 4G STANDBY REMAINDER\n", "line 2",
      "only with DEFINE STORAGE INITIAL"),
     ("USER A PW 4G 8G G\n COMMAND DEFINE STORAGE AS 4G SHARED 1G\n", "line 2", "SHARED"),
