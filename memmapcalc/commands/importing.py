@@ -1,4 +1,4 @@
-"""``memmapcalc import lsmem|zvm``: machine configs from lsmem output or z/VM definitions.
+"""``memmapcalc import lsmem|zvm|hmc``: machine configs from lsmem output, z/VM or the HMC.
 
 The parsers live in :mod:`memmapcalc.importers` (pure, text in → draft out); this module
 only reads the input, applies the command-line overrides and writes the result: the
@@ -136,7 +136,7 @@ def write_result(drafts: Sequence[Any], *, fmt: str, output: str | None, strict:
 
 @click.group("import", context_settings={"help_option_names": ["-h", "--help"]})
 def import_group() -> None:
-    """Write a machine config from lsmem output or a z/VM directory.
+    """Write a machine config from lsmem output, a z/VM directory or the HMC.
 
     The config goes to stdout (or -o FILE), YAML by default, with a comment saying where
     each value came from; what the input cannot tell is left out and said on stderr.
@@ -213,6 +213,32 @@ def zvm(file: str, users: tuple[str, ...], reserved: str, profile_files: tuple[s
     apply_overrides(drafts, name=name, kernel_version=kernel_version, edat1=edat1, memmap=memmap)
     write_result(drafts, fmt=fmt, output=output, strict=strict, command="import zvm",
                  source=source, messages=messages)
+
+
+@import_group.command("hmc")
+@click.argument("file", default="-", required=False, metavar="[FILE|-]")
+@click.option("--stdin-filename", metavar="NAME", default=None,
+              help="Name to use for standard input in messages.")
+@machine_options
+@output_options
+def hmc(file: str, stdin_filename: str | None, name: str | None, kernel_version: str | None,
+        edat1: bool | None, memmap: str | None, fmt: str, output: str | None,
+        strict: bool) -> None:
+    """Read HMC partitions or image activation profiles (zhmc ... -o json) from FILE or stdin.
+
+    DPM: `zhmc partition show CPC PART -o json` (or `zhmc partition list CPC --all -o
+    json`): initial-memory is memory.online, maximum-memory - initial-memory
+    memory.standby.  Classic: `zhmc imageprofile show CPC PROFILE -o json`:
+    central-storage is memory.online, reserved-central-storage memory.standby.  Sizes are
+    MiB.  Several objects give a fleet file (machines: [...]).
+    """
+    from memmapcalc.importers.hmc import hmc_machines
+
+    text, source = read_input(file, stdin_filename)
+    drafts = hmc_machines(text, source)
+    apply_overrides(drafts, name=name, kernel_version=kernel_version, edat1=edat1, memmap=memmap)
+    write_result(drafts, fmt=fmt, output=output, strict=strict, command="import hmc",
+                 source=source)
 
 
 def _size_option(value: str | None, option: str) -> int | None:
