@@ -204,6 +204,7 @@ def zvm(file: str, users: tuple[str, ...], reserved: str, profile_files: tuple[s
     and device lines are skipped).  One guest gives a machine config, several a fleet
     file (machines: [...]).
     """
+    from memmapcalc.importers.refusal import refuse_what_check_refuses
     from memmapcalc.importers.zvm import zvm_machines
 
     text, source = read_input(file, stdin_filename)
@@ -211,6 +212,7 @@ def zvm(file: str, users: tuple[str, ...], reserved: str, profile_files: tuple[s
     drafts, messages = zvm_machines(text, source, users=users, reserved=reserved,
                                     profiles=profiles)
     apply_overrides(drafts, name=name, kernel_version=kernel_version, edat1=edat1, memmap=memmap)
+    refuse_what_check_refuses(drafts, source)
     write_result(drafts, fmt=fmt, output=output, strict=strict, command="import zvm",
                  source=source, messages=messages)
 
@@ -233,10 +235,12 @@ def hmc(file: str, stdin_filename: str | None, name: str | None, kernel_version:
     MiB.  Several objects give a fleet file (machines: [...]).
     """
     from memmapcalc.importers.hmc import hmc_machines
+    from memmapcalc.importers.refusal import refuse_what_check_refuses
 
     text, source = read_input(file, stdin_filename)
     drafts = hmc_machines(text, source)
     apply_overrides(drafts, name=name, kernel_version=kernel_version, edat1=edat1, memmap=memmap)
+    refuse_what_check_refuses(drafts, source)
     write_result(drafts, fmt=fmt, output=output, strict=strict, command="import hmc",
                  source=source)
 

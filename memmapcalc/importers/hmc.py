@@ -185,17 +185,5 @@ def hmc_machines(text: str, source: str) -> list[MachineDraft]:
     if duplicate:
         raise InputError(source, f"{duplicate[0]} appears more than once (partitions of two "
                                  f"CPCs?); import each CPC's output separately")
-    for draft in drafts:
-        validate(draft, source)
     return drafts
 
-
-def validate(draft: MachineDraft, source: str) -> None:
-    """Refuse a draft that `check` would refuse.  Local stand-in for the shared importer
-    validation being added to emit.py/draft.py: swap it at merge."""
-    from memmapcalc.config.load import machine_from_mapping
-
-    memory = {key.split(".", 1)[1]: value for key, value in
-              ((k, draft.get(k)) for k in ("memory.online", "memory.standby"))
-              if value is not None}
-    machine_from_mapping({"memory": memory}, source, draft.name)

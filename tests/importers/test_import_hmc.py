@@ -98,3 +98,12 @@ def test_cli_writes_what_check_reads(invoke: Invoke, tmp_path: Path, fmt: str) -
     assert "platform: lpar" in result.err
     machines = load_config(target.read_text(), fmt)
     assert [m.name for m in machines] == ["PART1", "PART2"]
+
+
+def test_values_check_would_refuse_are_an_import_error(invoke: Invoke) -> None:
+    text = '{"name": "P", "initial-memory": 4096, "maximum-memory": 4097}'
+    result = invoke("import", "hmc", "--stdin-filename", "h.json", stdin=text)
+    assert result.code == 2 and result.out == ""
+    (line,) = result.err.strip().splitlines()
+    assert line.startswith("memmapcalc: error: h.json: P: memory.standby: ")
+    assert "less than one memory block" in line

@@ -32,7 +32,7 @@ def test_directory_guests() -> None:
     assert guests["LNXA01"]["memory.standby"] == 10 * GiB  # RESERVED counted as standby
     # STORAGE/MAXSTORAGE statements + DEF STOR INITIAL STANDBY REMAINDER
     assert guests["LNXA02"]["memory.online"] == 2 * GiB
-    assert guests["LNXA02"]["memory.standby"] == 6 * GiB  # 8G maximum − 2G
+    assert guests["LNXA02"]["memory.standby"] == 6 * GiB  # 8G maximum - 2G
     # no DEFINE STORAGE: logon storage, no standby
     assert guests["LNXA03"]["memory.online"] == 512 * MiB
     assert guests["LNXA03"]["memory.standby"] == 0

@@ -125,3 +125,22 @@ def test_profile_in_the_input_and_in_a_file_is_refused(invoke: Invoke, tmp_path:
     result = invoke("import", "zvm", "--profile", str(profile), stdin=PROFILE + ENTRY)
     assert result.code == 2
     assert "defined twice" in result.err
+
+
+# --- never a config that `check` refuses (issue 11 item 7) -------------------------------
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("STORAGE = 16E MAX = 16E INC = 1M STANDBY = 0 RESERVED = 0\n", "memory.online"),
+    ("STORAGE = 4G MAX = 16E INC = 3M STANDBY = 4G RESERVED = 0\n", "not a power of two"),
+    ("STORAGE = 4G MAX = 8G INC = 1M STANDBY = 1M RESERVED = 0\n", "less than one memory block"),
+    ("STORAGE = 9999999T MAX = 8G INC = 1M STANDBY = 0 RESERVED = 0\n", "64T"),
+    ("USER A PW 4G 8G G\n COMMAND DEF STOR AS 4G STANDBY 1K\n", "line 2"),
+])
+def test_values_check_would_refuse_are_an_import_error(invoke: Invoke, text: str,
+                                                       words: str) -> None:
+    result = invoke("import", "zvm", "--stdin-filename", "Q", stdin=text)
+    assert result.code == 2, result.out
+    assert result.out == ""
+    (line,) = result.err.strip().splitlines()
+    assert line.startswith("memmapcalc: error: Q: line ")
+    assert words in line and "`check` would refuse" in line
