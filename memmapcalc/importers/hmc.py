@@ -172,6 +172,8 @@ def hmc_machines(text: str, source: str) -> list[MachineDraft]:
                                  "imageprofile show (-o json)")
     try:
         document = json.loads(text)
+    except RecursionError:  # nesting deeper than the interpreter's stack: not zhmc output
+        raise InputError(source, "not JSON that zhmc prints: nested too deeply") from None
     except ValueError as error:
         line = getattr(error, "lineno", None)
         message = getattr(error, "msg", str(error))

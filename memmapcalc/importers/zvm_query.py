@@ -28,11 +28,12 @@ from memmapcalc.importers.zvm_storage import GuestStorage, Sized, parse_zvm_size
 _QUERY_KEYS = ("STORAGE", "MAX", "INC", "STANDBY", "RESERVED")
 _QUERY_PAIR = re.compile(r"([A-Z]+)\s*=\s*(\S+)", re.IGNORECASE)
 _QUERY_START = re.compile(r"^\s*(?:(?P<name>[^\s=:]+):?\s+)?STORAGE\s*=", re.IGNORECASE)
-#: First words of the other lines of QUERY VIRTUAL ALL: the virtual resources CP reports
-#: (processors, expanded storage, console, unit record, DASD, tape, network, FCP, crypto).
-_OTHER_WORDS = frozenset({"XSTORE", "CPU", "CONS", "RDR", "PUN", "PRT", "DASD", "TAPE", "GRAF",
-                          "LINE", "CTCA", "NIC", "OSA", "FCP", "CRYPTO", "AP", "PCIF", "MDC",
-                          "HYPERPAV"})
+#: First words of the other lines of QUERY VIRTUAL ALL: CPU and XSTORE, the device types
+#: xCAT's z/VM plugin reads from `vmcp q v all` ("All device type names in VM":
+#: CONS|CTCA|DASD|FCP|GRAF|LINE|MSGD|OSA|PRT|PUN|RDR|SWCH|TAPE, xCAT zvmUtils.pm), and
+#: the CRYPTO and PCIF resources that QUERY VIRTUAL also reports.
+_OTHER_WORDS = frozenset({"XSTORE", "CPU", "CONS", "CTCA", "DASD", "FCP", "GRAF", "LINE",
+                          "MSGD", "OSA", "PRT", "PUN", "RDR", "SWCH", "TAPE", "CRYPTO", "PCIF"})
 _DEVICE_NUMBER = re.compile(r"^[0-9A-F]{4}$", re.IGNORECASE)
 _XSTORE = re.compile(r"^XSTORE\s*=\s*(\S+)", re.IGNORECASE)
 

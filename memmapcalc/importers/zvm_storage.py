@@ -25,7 +25,8 @@ def parse_zvm_size(text: str, source: str, where: str, *, allow_zero: bool = Tru
         return 0
     match = SIZE_RE.match(token)
     if match is None:
-        raise InputError(source, f"{token!r} is not a z/VM size: 1 to 7 digits and a unit K, M, "
+        shown = token if len(token) <= 24 else token[:20] + "..."
+        raise InputError(source, f"{shown!r} is not a z/VM size: 1 to 7 digits and a unit K, M, "
                                  f"G, T, P or E (e.g. 4G, 512M)", where)
     number, unit = int(match[1]), match[2].upper()
     if number > _MAX_N[unit]:

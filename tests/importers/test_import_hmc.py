@@ -73,6 +73,8 @@ def test_missing_standby_property_is_partial(obj: dict[str, object], partial: st
     ('{"name": "A", "initial-memory": 4096, "maximum-memory": 8192, "reserved-memory": 1}',
      "reserved-memory 1"),
     ('{"name": "A", "initial-memory": 1e3}', "whole number"),
+    ("[" * 100000 + "]" * 100000, "nested too deeply"),
+    ('{"initial-memory": ' + "9" * 5000 + "}", "not JSON"),
     ('{"name": "A", "central-storage": 17592186044417}', "16 EiB"),
     ('[{"name": "A", "initial-memory": 1}, {"name": "A", "initial-memory": 2}]',
      "more than once"),
