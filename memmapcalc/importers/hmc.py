@@ -146,8 +146,8 @@ def _draft(obj: Mapping[str, Any], source: str, where: str) -> MachineDraft:
     else:
         raise InputError(source, "neither a DPM partition (initial-memory) nor an image "
                                  "activation profile (central-storage): give the output of "
-                                 "zhmc partition show/list or zhmc imageprofile show/list "
-                                 "with -o json", where)
+                                 "zhmc partition show or zhmc imageprofile show with -o json "
+                                 "(list commands need --all to print these properties)", where)
     name = obj.get("name")
     if isinstance(name, str) and name.strip():
         draft.set("name", name.strip(), "name on the HMC")
