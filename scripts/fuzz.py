@@ -35,7 +35,10 @@ TOKENS = [b": ", b"\n", b"  ", b"- ", b"[", b"]", b"{", b"}", b",", b"&a ", b"*a
           "\U0001f600".encode(), b"\\", b"%", b"=", b"[[", b"]]", b"0x", b"-", b"4G", b"128M",
           b"online", b"offline", b"STANDBY", b"RESERVED", b"STORAGE", b"USER", b"MAXSTORAGE",
           b"DEFINE STORAGE", b"*", b"0x0000000000000000-0x000000006fffffff", b"Memory block size:",
-          b'"memory": ', b"machines:", b"defaults:", b"[" * 64, b"9" * 40]
+          b'"memory": ', b"machines:", b"defaults:", b"[" * 64, b"9" * 40,
+          b"XSTORE = none", b"CPU 00  ID  FF0C452E20978000", b"DASD 0100 3390", b" " * 72,
+          b'"initial-memory": ', b'"maximum-memory": ', b'"reserved-memory": ',
+          b'"central-storage": ', b'"reserved-central-storage": ', b'"partitions": ']
 
 
 class Finding(Exception):
@@ -102,6 +105,17 @@ def _importer_targets() -> list[Target]:
                         _seeds([(data / "lsmem", ())])))
     found.append(Target("import-zvm", lambda raw: zvm_machines(text(raw), "fuzz.direct"),
                         _seeds([(data / "zvm", ())])))
+    # CP QUERY VIRTUAL ALL output alone: the storage line, XSTORE, CPU and device lines.
+    found.append(Target("import-zvm-q-v-all",
+                        lambda raw: zvm_machines(text(raw), "fuzz.txt"),
+                        _seeds([(data / "zvm", (".txt",))])))
+    try:
+        from memmapcalc.importers.hmc import hmc_machines
+    except ImportError:
+        pass
+    else:
+        found.append(Target("import-hmc", lambda raw: hmc_machines(text(raw), "fuzz.json"),
+                            _seeds([(data / "hmc", ())])))
     try:
         from memmapcalc.importers import sysfs
     except ImportError:

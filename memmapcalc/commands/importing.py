@@ -1,4 +1,4 @@
-"""``memmapcalc import lsmem|zvm``: machine configs from lsmem output or z/VM definitions.
+"""``memmapcalc import lsmem|zvm|hmc``: machine configs from lsmem output, z/VM or the HMC.
 
 The parsers live in :mod:`memmapcalc.importers` (pure, text in → draft out); this module
 only reads the input, applies the command-line overrides and writes the result: the
@@ -136,7 +136,7 @@ def write_result(drafts: Sequence[Any], *, fmt: str, output: str | None, strict:
 
 @click.group("import", context_settings={"help_option_names": ["-h", "--help"]})
 def import_group() -> None:
-    """Write a machine config from lsmem output or a z/VM directory.
+    """Write a machine config from lsmem output, a z/VM directory or the HMC.
 
     The config goes to stdout (or -o FILE), YAML by default, with a comment saying where
     each value came from; what the input cannot tell is left out and said on stderr.
@@ -182,29 +182,67 @@ def lsmem(file: str, columns: str | None, block_size: str | None, stdin_filename
 @click.option("--reserved", type=click.Choice(["standby", "ignore"]), default="standby",
               show_default=True,
               help="Count RESERVED storage as standby memory (conservative), or leave it out.")
+@click.option("--profile", "profile_files", multiple=True, metavar="FILE",
+              help="A file with the PROFILE entries the input INCLUDEs (repeatable), e.g. "
+                   "the output of DIRM REVIEW for the profile.")
 @click.option("--stdin-filename", metavar="NAME", default=None,
               help="Name to use for standard input in messages.")
 @machine_options
 @output_options
-def zvm(file: str, users: tuple[str, ...], reserved: str, stdin_filename: str | None,
-        name: str | None, kernel_version: str | None, edat1: bool | None, memmap: str | None,
-        fmt: str, output: str | None, strict: bool) -> None:
-    """Read a z/VM user directory or CP QUERY VIRTUAL STORAGE responses from FILE or stdin.
+def zvm(file: str, users: tuple[str, ...], reserved: str, profile_files: tuple[str, ...],
+        stdin_filename: str | None, name: str | None, kernel_version: str | None,
+        edat1: bool | None, memmap: str | None, fmt: str, output: str | None,
+        strict: bool) -> None:
+    """Read a z/VM user directory or CP QUERY VIRTUAL STORAGE/ALL output from FILE or stdin.
 
-    Directory: USER/IDENTITY statements (logon and maximum storage), STORAGE and
-    MAXSTORAGE statements, COMMAND DEFINE STORAGE ... STANDBY ... RESERVED, PROFILEs
-    pulled in by INCLUDE.  QUERY: lines like
+    Directory (USER DIRECT, DIRM REVIEW): USER/IDENTITY statements (logon and maximum
+    storage), STORAGE and MAXSTORAGE statements, COMMAND DEFINE STORAGE ... STANDBY ...
+    RESERVED, PROFILEs pulled in by INCLUDE (from the input or --profile FILE; a missing
+    one gives a partial config).  QUERY: `vmcp q v storage` lines like
     `STORAGE = 8320M MAX = 2T INC = 16M STANDBY = 3968M RESERVED = 0`, optionally
-    preceded by the user ID (`LNX01: STORAGE = ...`).  One guest gives a machine config,
-    several a fleet file (machines: [...]).
+    preceded by the user ID (`LNX01: STORAGE = ...`), or all of `vmcp q v all` (its CPU
+    and device lines are skipped).  One guest gives a machine config, several a fleet
+    file (machines: [...]).
     """
+    from memmapcalc.importers.refusal import refuse_what_check_refuses
     from memmapcalc.importers.zvm import zvm_machines
 
     text, source = read_input(file, stdin_filename)
-    drafts, messages = zvm_machines(text, source, users=users, reserved=reserved)
+    profiles = [read_input(path, None) for path in profile_files]
+    drafts, messages = zvm_machines(text, source, users=users, reserved=reserved,
+                                    profiles=profiles)
     apply_overrides(drafts, name=name, kernel_version=kernel_version, edat1=edat1, memmap=memmap)
+    refuse_what_check_refuses(drafts, source)
     write_result(drafts, fmt=fmt, output=output, strict=strict, command="import zvm",
                  source=source, messages=messages)
+
+
+@import_group.command("hmc")
+@click.argument("file", default="-", required=False, metavar="[FILE|-]")
+@click.option("--stdin-filename", metavar="NAME", default=None,
+              help="Name to use for standard input in messages.")
+@machine_options
+@output_options
+def hmc(file: str, stdin_filename: str | None, name: str | None, kernel_version: str | None,
+        edat1: bool | None, memmap: str | None, fmt: str, output: str | None,
+        strict: bool) -> None:
+    """Read HMC partitions or image activation profiles (zhmc ... -o json) from FILE or stdin.
+
+    DPM: `zhmc partition show CPC PART -o json` (or `zhmc partition list CPC --all -o
+    json`): initial-memory is memory.online, maximum-memory - initial-memory
+    memory.standby.  Classic: `zhmc imageprofile show CPC PROFILE -o json`:
+    central-storage is memory.online, reserved-central-storage memory.standby.  Sizes are
+    MiB.  Several objects give a fleet file (machines: [...]).
+    """
+    from memmapcalc.importers.hmc import hmc_machines
+    from memmapcalc.importers.refusal import refuse_what_check_refuses
+
+    text, source = read_input(file, stdin_filename)
+    drafts = hmc_machines(text, source)
+    apply_overrides(drafts, name=name, kernel_version=kernel_version, edat1=edat1, memmap=memmap)
+    refuse_what_check_refuses(drafts, source)
+    write_result(drafts, fmt=fmt, output=output, strict=strict, command="import hmc",
+                 source=source)
 
 
 def _size_option(value: str | None, option: str) -> int | None:

@@ -52,13 +52,27 @@ def test_import_lsmem_242_into_check(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["yaml", "json", "toml"])
-@pytest.mark.parametrize("source", ["user-direct.direct", "query-v-storage.txt"])
+@pytest.mark.parametrize("source", ["user-direct.direct", "query-v-storage.txt",
+                                    "query-v-all.txt"])
 def test_import_zvm_into_check(tmp_path: Path, fmt: str, source: str) -> None:
     target = tmp_path / f"guests.{fmt}"
     imported = memmapcalc("import", "zvm", str(ZVM / source), "-f", fmt, "-o", str(target))
     assert imported.returncode == 0, imported.stderr
     report = check_json(target)
-    assert report["summary"]["checked"] == (4 if source.endswith(".direct") else 2)
+    expected = {"user-direct.direct": 4, "query-v-storage.txt": 2, "query-v-all.txt": 1}
+    assert report["summary"]["checked"] == expected[source]
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json", "toml"])
+@pytest.mark.parametrize(("source", "count"), [("partition-show-p1.json", 1),
+                                               ("partition-list-z16.json", 2),
+                                               ("imageprofile-show-lpar1.json", 1)])
+def test_import_hmc_into_check(tmp_path: Path, fmt: str, source: str, count: int) -> None:
+    target = tmp_path / f"lpars.{fmt}"
+    imported = memmapcalc("import", "hmc", str(DATA / "hmc" / source), "-f", fmt,
+                          "-o", str(target))
+    assert imported.returncode == 0, imported.stderr
+    assert check_json(target)["summary"]["checked"] == count
 
 
 def test_probe_sysroot_into_check(tmp_path: Path) -> None:
@@ -86,7 +100,8 @@ def test_probe_of_this_machine_into_check(tmp_path: Path) -> None:
 def test_help_does_not_import_heavy_modules() -> None:
     code = ("import sys\nfrom memmapcalc.cli import main\n"
             "for args in (['import', '--help'], ['import', 'lsmem', '--help'], "
-            "['import', 'zvm', '--help'], ['probe', '--help']):\n"
+            "['import', 'zvm', '--help'], ['import', 'hmc', '--help'], "
+            "['probe', '--help']):\n"
             "    assert main(args) == 0\n"
             "heavy = {'pydantic', 'yaml', 'rich'} & set(sys.modules)\n"
             "assert not heavy, heavy\n")
@@ -99,6 +114,6 @@ def test_fixture_checksums_match_the_readme() -> None:
     readme = (DATA / "README.md").read_text()
     listed = {name: digest for digest, name in
               re.findall(r"^([0-9a-f]{64})  (\S+)$", readme, re.MULTILINE)}
-    assert len(listed) == 11
+    assert len(listed) == 15
     for name, digest in listed.items():
         assert hashlib.sha256((DATA / name).read_bytes()).hexdigest() == digest, name

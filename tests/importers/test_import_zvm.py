@@ -32,7 +32,7 @@ def test_directory_guests() -> None:
     assert guests["LNXA01"]["memory.standby"] == 10 * GiB  # RESERVED counted as standby
     # STORAGE/MAXSTORAGE statements + DEF STOR INITIAL STANDBY REMAINDER
     assert guests["LNXA02"]["memory.online"] == 2 * GiB
-    assert guests["LNXA02"]["memory.standby"] == 6 * GiB  # 8G maximum − 2G
+    assert guests["LNXA02"]["memory.standby"] == 6 * GiB  # 8G maximum - 2G
     # no DEFINE STORAGE: logon storage, no standby
     assert guests["LNXA03"]["memory.online"] == 512 * MiB
     assert guests["LNXA03"]["memory.standby"] == 0
@@ -148,7 +148,7 @@ def test_bad_zvm_sizes(text: str) -> None:
     ("USER A PW 4G 8G G\n COMMAND DEFINE STORAGE AS 4G\n   STANDBY 4G\n", "line 3",
      "not continued"),
     ("USER A PW 4G 8G G\n COMMAND DEF STOR AS 4G CONFIG 0.2G\n", "line 2", "CONFIGURATION"),
-    ("USER A PW 4G 8G G\n INCLUDE NOPROF\n", "line 2", "no PROFILE NOPROF"),
+    ("USER A PW\n INCLUDE NOPROF\n", "line 2", "not in the input: give it with --profile"),
     ("USER A PW 4G 8G G\n COMMAND DEFINE STORAGE AS 4G STANDBY REMAINDER\n", "line 2",
      "only with DEFINE STORAGE INITIAL"),
     ("USER A PW 4G 8G G\n COMMAND DEFINE STORAGE AS 4G SHARED 1G\n", "line 2", "SHARED"),
