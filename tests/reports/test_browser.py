@@ -8,6 +8,7 @@ Skipped with the reason where no browser is installed; CI installs it (``.ci/run
 
 from __future__ import annotations
 
+import os
 import shutil
 import struct
 import subprocess
@@ -25,10 +26,19 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 INSTALL = "apt-get install chromium chromium-driver"
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason=f"chromium not installed: {INSTALL}")
+#: CI sets this (``.ci/run``): there the browser tests must run, not skip.
+REQUIRED = os.environ.get("MEMMAPCALC_REQUIRE_BROWSER") == "1"
 #: Quiet, offline, no first-run work: the page must render with the network off.
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run",
          "--disable-default-apps", "--hide-scrollbars", "--mute-audio")
+
+
+@pytest.mark.skipif(not REQUIRED, reason="MEMMAPCALC_REQUIRE_BROWSER is not 1 (CI sets it)")
+def test_browser_is_installed_where_required() -> None:
+    assert CHROMIUM is not None and CHROMEDRIVER is not None, (
+        f"the browser tests would be skipped: {INSTALL}")
+    import selenium.webdriver  # noqa: F401  (a missing test extra is a setup error too)
 
 
 @pytest.fixture(scope="module")
