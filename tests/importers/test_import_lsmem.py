@@ -174,11 +174,11 @@ def test_human_size_matches_util_linux(nbytes: int, text: str) -> None:
 
 
 def test_rounded_text_is_exact_only_when_one_block_count_fits() -> None:
-    assert blocks_printed_as("4.8G", 256 * MiB) == [19]
-    assert blocks_printed_as("4,8G", 256 * MiB) == [19]  # decimal comma of other locales
-    assert blocks_printed_as("12G", 256 * MiB) == [48]  # one decimal always: 11.75 G is 11.8G
+    assert list(blocks_printed_as("4.8G", 256 * MiB)) == [19]
+    assert list(blocks_printed_as("4,8G", 256 * MiB)) == [19]  # decimal comma of other locales
+    assert list(blocks_printed_as("12G", 256 * MiB)) == [48]  # one decimal always: 11.75 G is 11.8G
     assert len(blocks_printed_as("1.5T", 256 * MiB)) > 1  # ±0.05 TiB spans 200 blocks
-    assert blocks_printed_as("4.8G", 2 * GiB) == []
+    assert list(blocks_printed_as("4.8G", 2 * GiB)) == []
 
 
 def test_ambiguous_rounded_summary_is_refused(invoke: Invoke) -> None:
