@@ -297,3 +297,23 @@ def test_yaml_output_is_safe_yaml() -> None:
     text = render([draft], "yaml", "import lsmem", "x").text
     # "off"/"on" must stay strings, not YAML 1.1 booleans
     assert yaml.safe_load(text)["kernel"]["memmap_on_memory"] == "on"
+
+
+def test_validated_or_partial_refuses_complete_and_annotates_partial_drafts() -> None:
+    from memmapcalc.importers.emit import validated_or_partial
+
+    text = (LSMEM / "lsmem-2.42-s390-configured.txt").read_text()
+    draft = lsmem_machine(text, "x")
+    draft.set("kernel.version", "6.8", "--kernel-version option")
+    with pytest.raises(InputError, match=r"^x: memory.block_size: 128M is smaller than the 256M "
+                                         r"section size of kernel 6\.8"):
+        validated_or_partial(draft, "x")
+    partial = lsmem_machine(text, "x")
+    partial.partial.append("kernel.version unknown")
+    assert validated_or_partial(partial, "x") is partial
+    assert partial.partial[1].startswith("memmapcalc check refuses this config: memory.block_size")
+    validated_or_partial(partial, "x")
+    assert len(partial.partial) == 2  # idempotent
+    fine = lsmem_machine(text, "x")
+    fine.set("kernel.version", "6.19", "--kernel-version option")
+    assert validated_or_partial(fine, "x") is fine and not fine.partial
