@@ -57,6 +57,8 @@ def _message(error: dict[str, Any], loc: tuple[Any, ...]) -> str:
 
 
 def _short(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 256:
+        return f"a number of {len(hex(value)) - 2} hex digits"  # decimal repr may be refused
     if isinstance(value, bool | int | float) or value is None:
         return repr(value)
     if isinstance(value, str):

@@ -41,7 +41,8 @@ class StrictLoader(_BASE):  # type: ignore[misc, valid-type]
             return super().construct_object(node, deep=deep)
         except yaml.YAMLError:
             raise
-        except (ValueError, KeyError, TypeError, OverflowError, binascii.Error) as error:
+        except (ValueError, KeyError, IndexError, TypeError, AttributeError, OverflowError,
+                binascii.Error) as error:  # PyYAML's constructors fail with these
             if _implicit(self, node):
                 problem = (f"YAML 1.1 reads {_short_value(node)} as {tag_name(node.tag)}, but it "
                            f"is not a valid one{_reason(error)}; quote it")
@@ -85,8 +86,11 @@ def _construct_int(loader: StrictLoader, node: yaml.ScalarNode) -> int:
             f"more than 20 digits (sizes are at most 16 EiB)", node.start_mark)
     if not _PLAIN_DECIMAL.match(text):
         value = yaml.SafeLoader.construct_yaml_int(loader, node)
+        shown = (f"the integer {value}" if value.bit_length() <= 256
+                 else "an integer too long to show")
+        text = text if len(text) <= 40 else text[:37] + "..."
         raise yaml.constructor.ConstructorError(
-            None, None, f"{text!r} is read by YAML 1.1 as the integer {value} (octal, hexadecimal, "
+            None, None, f"{text!r} is read by YAML 1.1 as {shown} (octal, hexadecimal, "
             f"sexagesimal or with '_'); quote it, or write a plain decimal number or a size "
             f"such as \"16G\"", node.start_mark)
     return int(text)
