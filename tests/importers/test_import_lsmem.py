@@ -9,6 +9,8 @@ import tomllib
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 from importer_helpers import ALL_RUNS, LSMEM, ZVM6G, Invoke, load_config
 
 from memmapcalc.errors import InputError
@@ -317,3 +319,22 @@ def test_validated_or_partial_refuses_complete_and_annotates_partial_drafts() ->
     fine = lsmem_machine(text, "x")
     fine.set("kernel.version", "6.19", "--kernel-version option")
     assert validated_or_partial(fine, "x") is fine and not fine.partial
+
+
+@given(shift=st.sampled_from([12, 20, 24, 27, 28, 31]), count=st.integers(0, 1 << 36))
+def test_blocks_printed_as_is_exactly_the_counts_printed_so(shift: int, count: int) -> None:
+    """The range is every count that prints as the text and no other: its ends print so,
+    the counts just outside do not (the printed size never decreases with the count)."""
+    block = 1 << shift
+    text = human_size(count * block)
+    found = blocks_printed_as(text, block)
+    assert count in found
+    assert human_size(found[0] * block) == text == human_size(found[-1] * block)
+    assert found.start == 0 or human_size((found.start - 1) * block) != text
+    assert human_size(found.stop * block) != text
+
+
+def test_blocks_printed_as_does_not_grow_with_the_block_count() -> None:
+    # 3E of 128M blocks: about 8.6e8 counts print as "3E"; found without a loop over them.
+    found = blocks_printed_as("3E", 128 * MiB)
+    assert len(found) > 10**8 and human_size(found[0] * 128 * MiB) == "3E"
