@@ -53,7 +53,7 @@ class Override:
         return ".".join(self.path)
 
     def label(self) -> str:
-        return f"--set {self.argument}"
+        return f"--set {_short(self.argument)}"
 
 
 def parse_overrides(arguments: Sequence[str]) -> tuple[Override, ...]:
@@ -122,10 +122,15 @@ def _parse_one(argument: str) -> Override:
     path = tuple(key.split("."))
     leaves = _leaf_fields()
     if path not in leaves:
-        raise UsageError(f"--set {argument}: {_unknown_key(key, path, leaves)}")
+        raise UsageError(f"--set {_short(argument)}: {_unknown_key(key, path, leaves)}")
     value = text if _holds_text(leaves[path]) else _yaml_scalar(argument, text)
     _validate(argument, path, value)
     return Override(path, value, argument)
+
+
+def _short(text: str) -> str:
+    """An argument as shown in a message: whole unless absurdly long (a 5000-digit VALUE)."""
+    return text if len(text) <= 80 else f"{text[:60]}... ({len(text)} characters)"
 
 
 def _unknown_key(key: str, path: tuple[str, ...], leaves: dict[tuple[str, ...], Any]) -> str:
@@ -151,12 +156,14 @@ def _yaml_scalar(argument: str, text: str) -> Any:
         value = yaml.load(text, Loader=StrictLoader)  # noqa: S506 - StrictLoader is a SafeLoader
     except yaml.MarkedYAMLError as error:
         problem = error.problem or error.context or "cannot be read"
-        raise UsageError(f"--set {argument}: VALUE {text!r} is not a YAML value: {problem}") from None
+        raise UsageError(f"--set {_short(argument)}: VALUE {_short(text)!r} is not a YAML value: "
+                         f"{problem}") from None
     except yaml.YAMLError as error:
-        raise UsageError(f"--set {argument}: VALUE {text!r} is not a YAML value: {error}") from None
+        raise UsageError(f"--set {_short(argument)}: VALUE {_short(text)!r} is not a YAML value: "
+                         f"{error}") from None
     if isinstance(value, dict):
-        raise UsageError(f"--set {argument}: VALUE must be a value (text, number, size, true/false "
-                         f"or a [list]), not a mapping; set each key with its own --set")
+        raise UsageError(f"--set {_short(argument)}: VALUE must be a value (text, number, size, "
+                         f"true/false or a [list]), not a mapping; set each key with its own --set")
     return value
 
 
@@ -176,7 +183,7 @@ def _validate(argument: str, path: tuple[str, ...], value: Any) -> None:
             loc = [part for part in problem["loc"] if not str(part).startswith("function-")]
             if loc[:1] == [field]:
                 _, message = describe(problem, path[:-1], None)
-                raise UsageError(f"--set {argument}: {message}") from None
+                raise UsageError(f"--set {_short(argument)}: {message}") from None
 
 
 def _owner(path: tuple[str, ...]) -> tuple[Any, str]:

@@ -1,6 +1,9 @@
-"""Sizes: parsing ``"16G"`` / ``"256MiB"`` / ``268435456`` to bytes, and formatting bytes for people.
+"""Sizes: parsing ``"16G"``, ``"256MiB"``, ``268435456`` to bytes, and formatting bytes for people.
 
-Binary units only (powers of 1024), as z/VM, lsmem and chmem use them.  Decimal units
+Binary units only (powers of 1024), as z/VM, lsmem and chmem use them.  One grammar for
+configs, ``--set`` and importers: ASCII digits ``0-9`` (no ``_`` separators, no other
+scripts' digits), at most one ASCII space before the unit, and the unit ``K M G T P E``
+(either case), ``KiB … EiB`` or ``B``; a lowercase ``b`` (bits?) is refused.  Decimal units
 (``GB``, ``MB`` ...) are refused rather than guessed: ``16GB`` could mean 16·10⁹ or 16·2³⁰.
 A bare number in a string (``"4096"``) is refused too: chmem reads it as MiB, a JSON
 writer may mean bytes.  Integers are bytes.  Everything is exact integer arithmetic.
@@ -9,6 +12,7 @@ writer may mean bytes.  Integers are bytes.  Everything is exact integer arithme
 from __future__ import annotations
 
 import re
+import unicodedata
 
 KiB = 1 << 10
 MiB = 1 << 20
@@ -21,10 +25,18 @@ EiB = 1 << 60
 MAX_SIZE = (1 << 64) - 1
 
 _UNIT_SHIFT = {"": 0, "B": 0, "K": 10, "M": 20, "G": 30, "T": 40, "P": 50, "E": 60}
-_SIZE_RE = re.compile(r"^\s*(?P<num>[0-9][0-9_]*)\s?(?P<unit>[A-Za-z]*)\s*$")
+#: The one size grammar: ASCII digits, at most one ASCII space, a unit.  ``re.ASCII`` and
+#: the explicit ``[0-9]``: Python's ``\d``, ``\s``, ``int()`` and ``str.isdigit()`` also take
+#: Arabic-Indic or full-width digits and Unicode spaces, which a config must not hide.
+_SIZE_RE = re.compile(r"^[ \t]*(?P<num>[0-9]+) ?(?P<unit>[A-Za-z]*)[ \t]*$", re.ASCII)
 _DECIMAL_UNITS = {"KB", "MB", "GB", "TB", "PB", "EB"}
 
-ACCEPTED = "an integer number of bytes or a whole number with K, M, G, T, P, E (or KiB … EiB)"
+ACCEPTED = ("an integer number of bytes or a whole number with a binary unit: 4096M, 4G, 1T "
+            "(K, M, G, T, P, E or KiB … EiB; B for bytes)")
+
+#: Python refuses to convert longer digit strings (``sys.get_int_max_str_digits()``); any
+#: number this long in an input is a mistake, said as "number too long" by every reader.
+MAX_DIGITS = 4300
 
 
 class SizeError(ValueError):
@@ -42,52 +54,87 @@ def parse_size(value: object) -> int:
         raise SizeError(f"expected a size, got the boolean {value!r} (YAML reads yes/no/on/off "
                         f"as booleans; quote it if you meant text); write {ACCEPTED}")
     if isinstance(value, int):
-        return _check_range(value, str(value))
+        return _check_range(value, repr(str(value)) if value.bit_length() < 256 else "the number")
     if isinstance(value, float):
-        raise SizeError(f"expected a size, got the floating-point number {value!r}; write {ACCEPTED}")
+        raise SizeError(f"expected a size, got the floating-point number {value!r}; "
+                        f"write {ACCEPTED}")
     if not isinstance(value, str):
         raise SizeError(f"expected a size, got {type(value).__name__}; write {ACCEPTED}")
     return _parse_text(value)
 
 
+def ascii_trouble(text: str) -> str | None:
+    """What in ``text`` only looks like a plain ASCII number (a non-ASCII digit or space, an
+    invisible character), or None.  Shared by sizes and kernel versions."""
+    for char in text:
+        if char.isascii():
+            continue
+        code = f"U+{ord(char):04X}"
+        if char.isdigit() or char.isdecimal() or char.isnumeric():
+            return f"the non-ASCII digit {char!r} ({code}), not one of 0-9"
+        if char.isspace() or unicodedata.category(char) in ("Zs", "Cf"):
+            return f"the non-ASCII space or invisible character {code}"
+        return f"the non-ASCII character {char!r} ({code})"
+    return None
+
+
 def _parse_text(text: str) -> int:
+    shown = repr(text if len(text) <= 40 else text[:37] + "...")
+    trouble = ascii_trouble(text)
+    if trouble is not None:
+        raise SizeError(f"{shown} contains {trouble}; write in plain ASCII {ACCEPTED}")
     match = _SIZE_RE.match(text)
     if match is None and text.strip().startswith("-"):
-        raise SizeError(f"{text!r} is negative; sizes are zero or more bytes")
+        raise SizeError(f"{shown} is negative; sizes are zero or more bytes")
     if match is None:
+        if "_" in text:
+            raise SizeError(f"{shown} contains '_'; sizes are written without separators "
+                            f"({text.replace('_', '').strip()!r}); write {ACCEPTED}")
         if re.match(r"^\s*[0-9]*[.,][0-9]", text):
-            raise SizeError(f"{text!r} is not a whole number; sizes are exact, write it in a smaller "
-                            f"unit (1.5G is 1536M)")
-        raise SizeError(f"{text!r} is not a size; write {ACCEPTED}")
-    number = int(match["num"].replace("_", ""))
+            raise SizeError(f"{shown} is not a whole number; sizes are exact, write it in a "
+                            f"smaller unit (1.5G is 1536M)")
+        raise SizeError(f"{shown} is not a size; write {ACCEPTED}")
+    digits = match["num"]
+    if len(digits) > MAX_DIGITS:
+        raise SizeError(f"number too long ({len(digits)} digits); sizes are at most 16 EiB")
+    number = int(digits)
     unit = match["unit"]
-    canonical = _canonical_unit(unit, text)
+    canonical = _canonical_unit(unit, shown, number)
     if canonical == "":
-        raise SizeError(f"{text!r} has no unit; write {number} as an integer for bytes or add a unit "
-                        f"(K, M, G, T, P, E)")
-    return _check_range(number << _UNIT_SHIFT[canonical], text)
+        raise SizeError(f"{shown} has no unit; write {number} as an integer for bytes or add a "
+                        f"unit (K, M, G, T, P, E)")
+    return _check_range(number << _UNIT_SHIFT[canonical], shown)
 
 
-def _canonical_unit(unit: str, text: str) -> str:
+def _canonical_unit(unit: str, shown: str, number: int) -> str:
+    """``K`` … ``E`` (either case), ``KiB`` … ``EiB`` (the ``iB`` as written), ``B``.
+
+    A lowercase ``b`` is refused: ``4096b`` and ``4Gib`` read as bits (or as 512-byte
+    blocks, ``dd``'s ``b``), so they cannot be taken for bytes.
+    """
     upper = unit.upper()
     if upper in _DECIMAL_UNITS and not unit.endswith("iB"):
         letter = upper[0]
-        raise SizeError(f"{text!r} uses the decimal unit {unit!r}; memmapcalc counts in powers of "
+        raise SizeError(f"{shown} uses the decimal unit {unit!r}; memmapcalc counts in powers of "
                         f"1024 as z/VM and lsmem do: write {letter} or {letter}iB")
-    if upper in {"K", "M", "G", "T", "P", "E", "B"}:
+    if unit.endswith("b"):
+        meant = f"{number}{unit[0].upper()}iB" if len(unit) == 3 else f"{number}B"
+        raise SizeError(f"{shown} ends in a lowercase 'b', which reads as bits (or 512-byte "
+                        f"blocks); for bytes write {meant}; accepted: {ACCEPTED}")
+    if upper in {"K", "M", "G", "T", "P", "E"} or unit == "B":
         return upper
-    if len(unit) == 3 and upper[1:] == "IB" and upper[0] in "KMGTPE":
+    if len(unit) == 3 and unit[1:] == "iB" and upper[0] in "KMGTPE":
         return upper[0]
     if unit == "":
         return ""
-    raise SizeError(f"{text!r} has the unknown unit {unit!r}; write {ACCEPTED}")
+    raise SizeError(f"{shown} has the unknown unit {unit!r}; write {ACCEPTED}")
 
 
 def _check_range(number: int, text: str) -> int:
     if number < 0:
-        raise SizeError(f"{text!r} is negative; sizes are zero or more bytes")
+        raise SizeError(f"{text} is negative; sizes are zero or more bytes")
     if number > MAX_SIZE:
-        raise SizeError(f"{text!r} is larger than 16 EiB, beyond any 64-bit address space")
+        raise SizeError(f"{text} is larger than 16 EiB, beyond any 64-bit address space")
     return number
 
 
@@ -112,7 +159,7 @@ def human_size(nbytes: int) -> str:
     """Readable size for tables: binary units, at most two decimals, sign kept (``-1.25 GiB``).
 
     Display only.  Decimals are truncated, never rounded up, so a size just below a
-    limit never reads as the limit (4 GiB − 1 MiB is ``3.99 GiB``).  Integer arithmetic
+    limit never reads as the limit (4 GiB - 1 MiB is ``3.99 GiB``).  Integer arithmetic
     keeps the text independent of float formatting and locale.
     """
     sign = "-" if nbytes < 0 else ""

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
 import resource
 import signal
 import sys
@@ -39,6 +40,29 @@ TOKENS = [b": ", b"\n", b"  ", b"- ", b"[", b"]", b"{", b"}", b",", b"&a ", b"*a
           b"XSTORE = none", b"CPU 00  ID  FF0C452E20978000", b"DASD 0100 3390", b" " * 72,
           b'"initial-memory": ', b'"maximum-memory": ', b'"reserved-memory": ',
           b'"central-storage": ', b'"reserved-central-storage": ', b'"partitions": ']
+
+#: Strategies of issue 11 (each a class of input that once ended in an internal error or a
+#: hang): explicit YAML tags, integers over Python's 4300-digit limit, sizes and versions
+#: with non-ASCII digits, Unicode spaces, separators or a lowercase b, and lsmem summaries
+#: whose totals are huge against the block size.
+YAML_TAGS = [b"!!float abc", b"!!int 0x", b"!!bool maybe", b"!!timestamp 2001-13-45",
+             b"2001-13-45", b"!foo 4G", b"!!binary 4G", b"!!set {a: 1}", b"!!omap [a: 1]",
+             b"!!python/object/apply:os.system [x]", b"!!str", b"!!null", b"!!float 1e400",
+             b"!!map x", b"!!seq x"]
+HUGE_INTEGERS = [b"9" * 5000, b"-" + b"1" * 4400, b"0x" + b"f" * 5000, b"1" * 4301 + b"G",
+                 b"9" * 21]
+WEIRD_SIZES = [text.encode() for text in (
+    "4\u00a0G", "4\u2009G", "4\u202fG", "4G\u200b", "\u0664G", "\uff14G",
+    "\u0664\u0660\u0669\u0666M", "4__G", "1_0G", "_4G", "4096b", "4Gib", "4 kib", "\u0666.\u0668",
+    "\uff16.\uff18", "6.\u0668", "4\u3000G")]
+HUGE_SUMMARIES = [b"Memory block size:                128M\nTotal online memory:              4G\n"
+                  b"Total offline memory:              3E\n",
+                  b"Memory block size:                  4K\nTotal online memory:              4G\n"
+                  b"Total offline memory:            1.5T\n",
+                  b"Total offline memory:   3458764513820540928\n", b"Memory block size:  4K\n",
+                  b"Total offline memory:   1023.9P\n"]
+STRATEGY_TOKENS = YAML_TAGS + HUGE_INTEGERS + WEIRD_SIZES + HUGE_SUMMARIES
+_NUMBER = re.compile(rb"[0-9]+(?:[KMGTPE](?:iB)?)?")
 
 
 class Finding(Exception):
@@ -87,7 +111,24 @@ def targets() -> list[Target]:
                (ROOT / "tests" / "corpus" / "config", ())]
     found = [Target(f"load-{fmt}", loader(fmt), _seeds(configs)) for fmt in ("yaml", "toml", "json")]
     found.extend(_importer_targets())
+    found.append(_override_target())
     return found
+
+
+def _override_target() -> Target:
+    """``--set KEY=VALUE``: VALUE is read by the config loader, so tags and huge integers
+    reach it too; a refusal is a UsageError (exit 2)."""
+    from memmapcalc.errors import UsageError
+    from memmapcalc.overrides import parse_overrides
+
+    keys = ("memory.online", "memory.standby", "kernel.version", "cpu.edat1", "memory.dimms")
+
+    def run(raw: bytes) -> object:
+        value = raw.decode("utf-8", "replace").split("\n", 1)[0]
+        return parse_overrides([f"{keys[len(raw) % len(keys)]}={value}"])
+
+    seeds = [b"4G", b"256M", b"6.8", b"true", b"[4G, 4G]", b"4096", *STRATEGY_TOKENS[:20]]
+    return Target("set-override", run, seeds, (UsageError,))
 
 
 def _importer_targets() -> list[Target]:
@@ -132,7 +173,7 @@ def _importer_targets() -> list[Target]:
 def mutate(rng: random.Random, seed: bytes, seeds: list[bytes]) -> bytes:
     data = bytearray(seed)
     for _ in range(rng.randint(1, 6)):
-        choice = rng.randrange(7)
+        choice = rng.randrange(9)
         where = rng.randint(0, len(data))
         if choice == 0 and data:  # flip a byte
             data[rng.randrange(len(data))] = rng.randrange(256)
@@ -150,6 +191,14 @@ def mutate(rng: random.Random, seed: bytes, seeds: list[bytes]) -> bytes:
             data[where:] = other[cut:]
         elif choice == 5:  # truncate
             del data[where:]
+        elif choice == 7:  # insert a tag, huge integer, weird size or huge lsmem summary
+            data[where:where] = rng.choice(STRATEGY_TOKENS)
+        elif choice == 8:  # replace one number (a size, a version part) with such a form
+            numbers = list(_NUMBER.finditer(bytes(data)))
+            if numbers:
+                number = rng.choice(numbers)
+                data[number.start():number.end()] = rng.choice(
+                    HUGE_INTEGERS + WEIRD_SIZES + YAML_TAGS)
         else:  # swap a line
             lines = bytes(data).split(b"\n")
             if len(lines) > 2:

@@ -21,7 +21,8 @@ def test_corpus_is_complete() -> None:
 def test_importer_refuses_cleanly(name: str, cli) -> None:  # type: ignore[no-untyped-def]
     case = EXPECTED[name]
     path = CORPUS / name
-    ran = cli("import", str(case["command"]), str(path))
+    args = [str(arg) for arg in case.get("args", [])]  # type: ignore[attr-defined]
+    ran = cli("import", str(case["command"]), str(path), *args)
     assert ran.returncode == 2
     assert ran.stdout == ""
     lines = [line for line in ran.stderr.splitlines() if line.startswith("memmapcalc: error:")]

@@ -10,7 +10,7 @@ from memmapcalc.units import GiB, MiB, SizeError, format_size, human_size, parse
 @pytest.mark.parametrize(("text", "expected"), [
     ("256M", 256 * MiB), ("256MiB", 256 * MiB), ("4G", 4 * GiB), ("4 GiB", 4 * GiB),
     ("1T", 1 << 40), ("2P", 2 << 50), ("1E", 1 << 60), ("8K", 8192), ("8k", 8192),
-    ("4096B", 4096), (4096, 4096), (0, 0), ("1_024M", 1024 * MiB),
+    ("4096B", 4096), (4096, 4096), (0, 0), (" 4G ", 4 * GiB), ("4kiB", 4096),
 ])
 def test_parses_binary_sizes(text: object, expected: int) -> None:
     assert parse_size(text) == expected
@@ -22,6 +22,12 @@ def test_parses_binary_sizes(text: object, expected: int) -> None:
     ("99999999E", "larger than 16 EiB"), (1 << 64, "larger than 16 EiB"),
     (True, "boolean"), (1.0, "floating-point"), (float("nan"), "floating-point"),
     ("4X", "unknown unit"), ("", "not a size"), ([1], "expected a size"),
+    # One grammar, ASCII only: no separators (the README never documented '_'), no bits,
+    # no Unicode spaces or digits that int() and str.isdigit() would quietly accept.
+    ("1_024M", "contains '_'"), ("4__G", "contains '_'"), ("1_0G", "'10G'"),
+    ("4096b", "lowercase 'b'"), ("4Gib", "write 4GiB"), ("4\u00a0G", "U\\+00A0"),
+    ("4\u2009G", "U\\+2009"), ("4G\u200b", "U\\+200B"), ("\u0664G", "non-ASCII digit"),
+    ("\uff14G", "U\\+FF14"), ("4  G", "not a size"), ("9" * 5000 + "G", "number too long"),
 ])
 def test_refuses_with_reason(value: object, fragment: str) -> None:
     with pytest.raises(SizeError, match=fragment):
@@ -40,3 +46,9 @@ def test_human_size_never_rounds_up() -> None:
     assert human_size(4 * GiB - MiB) == "3.99 GiB"
     assert human_size(-412 * MiB) == "-412 MiB"
     assert human_size(0) == "0 B"
+
+
+def test_every_refusal_says_what_is_accepted() -> None:
+    for text in ("1_0G", "4096b", "4\u00a0G", "\u0664G", "4X", ""):
+        with pytest.raises(SizeError, match="4096M, 4G, 1T"):
+            parse_size(text)

@@ -30,7 +30,7 @@ def describe(error: dict[str, Any], prefix: tuple[Any, ...],
     path = (*prefix, *loc)
     location = ".".join(str(part) for part in path) or "(top level)"
     if yaml_text is not None:
-        position = yaml_position(yaml_text, path)
+        position = yaml_position(yaml_text, path, at_key=error["type"] == "extra_forbidden")
         if position:
             location = f"{location} ({position})"
     return location, _message(error, loc)
@@ -57,6 +57,8 @@ def _message(error: dict[str, Any], loc: tuple[Any, ...]) -> str:
 
 
 def _short(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 256:
+        return f"a number of {len(hex(value)) - 2} hex digits"  # decimal repr may be refused
     if isinstance(value, bool | int | float) or value is None:
         return repr(value)
     if isinstance(value, str):
@@ -76,28 +78,48 @@ def _accepted_keys(loc: tuple[Any, ...]) -> list[str]:
     return [info.alias or name for name, info in model.model_fields.items()]
 
 
-def yaml_position(text: str, path: tuple[Any, ...]) -> str | None:
-    """``line L, column C`` of the node at ``path`` in a YAML text (error path only)."""
+def yaml_position(text: str, path: tuple[Any, ...], at_key: bool = False) -> str | None:
+    """``line L, column C`` of the node at ``path`` in a YAML text (error path only).
+
+    The position is where the text really is: a key reached through an alias (``memory:
+    *m``) is found in the anchored mapping; a value that is an alias (``bogus: *n``) is
+    reported at its key, where the alias is used, not at the anchor far above; with
+    ``at_key`` (an unknown key) the key itself is named.  A fleet machine's key that is
+    not in the machine's own mapping is looked up in ``defaults``, which it came from.
+    """
     import yaml
 
     try:
-        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError:
         return None
-    for part in path:
-        if isinstance(node, yaml.MappingNode):
-            matches = [(k, v) for k, v in node.value if str(k.value) == str(part)]
-            if not matches:
-                break
-            key, value = matches[0]
-            node = value if part != path[-1] or isinstance(value, yaml.CollectionNode) else key
-            if part == path[-1]:
-                node = value
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            node = node.value[part]
-        else:
-            break
+    node, complete = _walk(root, path, at_key)
+    if not complete and len(path) > 2 and path[0] == "machines":
+        fallback, found = _walk(root, ("defaults", *path[2:]), at_key)
+        if found:
+            node = fallback
     if node is None:
         return None
     mark = node.start_mark
     return f"line {mark.line + 1}, column {mark.column + 1}"
+
+
+def _walk(node: Any, path: tuple[Any, ...], at_key: bool) -> tuple[Any, bool]:
+    """The node at ``path`` (or the deepest one found) and whether all of it was found."""
+    import yaml
+
+    for number, part in enumerate(path):
+        last = number == len(path) - 1
+        if isinstance(node, yaml.MappingNode):
+            matches = [(k, v) for k, v in node.value if str(k.value) == str(part)]
+            if not matches:
+                return node, False
+            key, value = matches[0]
+            aliased = value.start_mark.index < key.start_mark.index
+            node = key if last and (at_key or aliased) else value
+        elif (isinstance(node, yaml.SequenceNode) and isinstance(part, int)
+              and part < len(node.value)):
+            node = node.value[part]
+        else:
+            return node, False
+    return node, True

@@ -4,7 +4,9 @@ Strict where the formats are lenient, so that a config is never silently misread
 duplicate keys are errors (YAML and JSON keep the last one silently), YAML 1.1 integer
 forms that do not mean what they look like (``0755`` is octal 493, ``1:30`` is 90) are
 errors, JSON's non-standard ``NaN``/``Infinity`` are errors, a byte-order mark and
-non-UTF-8 text are errors.  Syntax errors carry line and column.
+non-UTF-8 text are errors, and so is an integer of more digits than Python converts
+(``sys.get_int_max_str_digits()``: "number too long" rather than an internal error).
+Syntax errors carry line and column.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import re
 from typing import Any
 
 from memmapcalc.errors import InputError
+from memmapcalc.units import MAX_DIGITS
 
 #: Larger than any sane machine config or fleet file; refusing beats hanging a CI gate.
 MAX_BYTES = 16 * 1024 * 1024
@@ -37,7 +40,8 @@ def decode(raw: bytes, source: str) -> str:
         raise InputError(source, f"file is {len(raw)} bytes, larger than any sane config "
                          f"(limit {MAX_BYTES} bytes)")
     if raw.startswith(b"\xef\xbb\xbf"):
-        raise InputError(source, "starts with a UTF-8 byte-order mark; save it as UTF-8 without BOM")
+        raise InputError(source, "starts with a UTF-8 byte-order mark; save it as UTF-8 "
+                         "without BOM")
     if b"\x00" in raw:
         raise InputError(source, "is a binary file (contains NUL bytes), not a text config")
     try:
@@ -73,10 +77,16 @@ def _parse_json(text: str, source: str) -> Any:
         raise InputError(source, f"{name} is not a JSON number; sizes are integers or strings "
                          f"such as \"16G\"")
 
+    def bounded_int(digits: str) -> int:
+        if len(digits.lstrip("-")) > MAX_DIGITS:
+            raise too_long(text, source)
+        return int(digits)
+
     if not text.strip():
         return None
     try:
-        return json.loads(text, object_pairs_hook=no_duplicates, parse_constant=no_constant)
+        return json.loads(text, object_pairs_hook=no_duplicates, parse_constant=no_constant,
+                          parse_int=bounded_int)
     except json.JSONDecodeError as error:
         raise InputError(source, f"invalid JSON: {error.msg}",
                          f"line {error.lineno}, column {error.colno}") from None
@@ -93,6 +103,26 @@ def _parse_toml(text: str, source: str) -> Any:
         where = f"line {match[1]}, column {match[2]}" if match else None
         problem = re.sub(r" \(at .*\)$", "", message)
         raise InputError(source, f"invalid TOML: {problem}", where) from None
+    except ValueError:  # tomllib's int() of a number over the digit limit
+        raise too_long(text, source) from None
+
+
+def too_long(text: str, source: str) -> InputError:
+    """"number too long" at the first run of more than MAX_DIGITS digits in ``text``."""
+    match = re.search(f"[0-9]{{{MAX_DIGITS + 1},}}", text)
+    where = None
+    if match is not None:
+        line = text.count("\n", 0, match.start()) + 1
+        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+        where = f"line {line}, column {column}"
+    digits = len(match[0]) if match else MAX_DIGITS + 1
+    return InputError(source, f"number too long ({digits} digits); no machine config value has "
+                      f"more than 20 digits (sizes are at most 16 EiB)", where)
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.splitlines()
+    return lines[line][column] if line < len(lines) and column < len(lines[line]) else ""
 
 
 def _parse_yaml(text: str, source: str) -> Any:
@@ -101,11 +131,14 @@ def _parse_yaml(text: str, source: str) -> Any:
     from memmapcalc.config.yaml_loader import StrictLoader
 
     try:
-        return yaml.load(text, Loader=StrictLoader)  # noqa: S506 - StrictLoader is a SafeLoader
+        return yaml.load(text, Loader=StrictLoader)  # StrictLoader is a SafeLoader
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
-        problem = ", ".join(part for part in (error.context, error.problem) if part) or "syntax error"
+        problem = (", ".join(part for part in (error.context, error.problem) if part)
+                   or "syntax error")
+        if mark is not None and _char_at(text, mark.line, mark.column) == "\t":
+            problem = "tabs are not allowed for indentation in YAML; use spaces"
         raise InputError(source, f"invalid YAML: {problem}", where) from None
     except yaml.YAMLError as error:
         raise InputError(source, f"invalid YAML: {error}") from None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from memmapcalc.config.model import Machine
 from memmapcalc.core.s390 import MAX_PHYSICAL, PAGE
 from memmapcalc.kernel.behaviour import behaviour_for
-from memmapcalc.units import MiB, format_size
+from memmapcalc.units import MiB, format_size, human_size
 
 
 class FieldError(ValueError):
@@ -39,6 +39,7 @@ def check_machine(machine: Machine) -> None:
         "the assumed oldest kernel"
     if memory.online == 0:
         raise FieldError("memory.online", "must be more than 0: a machine needs online memory to IPL")
+    _check_plausible(machine, section, f"{version_text}")
     if machine.cpu.edat2 and not machine.cpu.edat1:
         raise FieldError("cpu.edat2", "EDAT-2 requires EDAT-1; set cpu.edat1: true or "
                          "cpu.edat2: false")
@@ -71,6 +72,51 @@ def check_machine(machine: Machine) -> None:
         raise FieldError("kernel.pageblock_size", f"{format_size(pageblock)} is not a pageblock size; "
                          f"write 1M (HugeTLB or THP configured) or 4M (neither), or a power of two "
                          f"from 4K to 4M")
+
+
+#: Sizes of ``memory`` that the kernel handles in whole base pages (at least 4 KiB on every
+#: architecture); a size that is not, cannot be meant (a bare number read as bytes).
+_PAGED_FIELDS = ("online", "standby", "increment", "block_size")
+
+
+def _intent(value: int) -> str:
+    """The likely meaning of a bare number too small to be meant as bytes: MiB, as chmem
+    reads a bare number."""
+    if value < MiB:
+        return f"; write {value}M for {value} MiB"
+    return ""
+
+
+def _check_pages(machine: Machine) -> None:
+    """Each memory size is whole 4 KiB pages (``PAGE``); ``online: 4097`` cannot be meant."""
+    memory = machine.memory
+    sizes = [(f"memory.{name}", getattr(memory, name)) for name in _PAGED_FIELDS]
+    sizes += [("memory.dimms", dimm) for dimm in memory.dimms or ()]
+    for field, value in sizes:
+        if value is not None and value % PAGE:
+            raise FieldError(field, f"{value} is {value} bytes, not a whole number of 4 KiB "
+                             f"pages (sizes without a unit are bytes){_intent(value)}")
+
+
+def _check_section(online: int, section: int, of: str) -> None:
+    """Online memory of less than one section cannot be meant: the kernel's memory model
+    (sparsemem) and the block devices of hot-pluggable memory are built of whole sections,
+    and every supported kernel needs far more to IPL."""
+    if online < section:
+        raise FieldError("memory.online", f"{_bytes_text(online)}, less than one "
+                         f"{human_size(section)} section of {of}{_intent(online)}")
+
+
+def _bytes_text(value: int) -> str:
+    """``4096 is 4096 bytes``, ``64M is 64 MiB``: the value as read, in the unit it has."""
+    if value < MiB:
+        return f"{value} is {value} bytes"
+    return f"{format_size(value)} is {human_size(value)}"
+
+
+def _check_plausible(machine: Machine, section: int, of: str) -> None:
+    _check_pages(machine)
+    _check_section(machine.memory.online, section, of)
 
 
 #: Fields that only some architectures have: (section, field) -> the architectures.
@@ -157,6 +203,7 @@ def _check_profiled(machine: Machine) -> None:
     memory, kernel = machine.memory, machine.kernel
     if memory.online == 0:
         raise FieldError("memory.online", "must be more than 0: the boot memory")
+    _check_pages(machine)
     sizes = PAGE_SIZES[machine.arch]
     if kernel.page_size is not None and kernel.page_size not in sizes:
         raise FieldError("kernel.page_size", f"{format_size(kernel.page_size)} is not a base page "
@@ -165,6 +212,7 @@ def _check_profiled(machine: Machine) -> None:
     profile = profile_for(machine.arch, kernel.page_size, (kernel.mmu or "radix") == "radix")
     behaviour = hotplug_behaviour(profile.family, profile.page, machine.kernel_version)
     version_text = f"kernel {kernel.version}" if kernel.version else "the assumed oldest kernel"
+    _check_section(memory.online, behaviour.section_size, f"{profile.name} on {version_text}")
     if memory.block_size is not None:
         block = memory.block_size
         if not _power_of_two(block):

@@ -35,9 +35,14 @@ class Rendered:
 
 
 def render(drafts: Sequence[MachineDraft], fmt: str, command: str, source: str) -> Rendered:
-    """Render ``drafts`` (read by ``command`` from ``source``) in ``fmt``."""
+    """Render ``drafts`` (read by ``command`` from ``source``) in ``fmt``.
+
+    Every draft goes through :func:`validated_or_partial` first, so nothing written here
+    is a config that ``memmapcalc check`` refuses.
+    """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
+    drafts = [validated_or_partial(draft, source) for draft in drafts]
     shared, drafts = _shared(drafts)
     messages = _messages(shared, drafts, source, with_provenance=fmt == "json")
     if fmt == "json":
@@ -46,6 +51,48 @@ def render(drafts: Sequence[MachineDraft], fmt: str, command: str, source: str) 
     header += "".join(f"# {line}\n" for line in _draft_comments(shared))
     body = _yaml(drafts) if fmt == "yaml" else _toml(drafts)
     return Rendered(header + body, messages)
+
+
+def config_mapping(draft: MachineDraft) -> dict[str, object]:
+    """The machine mapping the draft is written as (the JSON form; YAML and TOML write the
+    same keys and values)."""
+    return _json_machine(draft)
+
+
+def validated_or_partial(draft: MachineDraft, source: str) -> MachineDraft:
+    """``draft`` if ``memmapcalc check`` accepts the config it is written as; the one check
+    every importer (lsmem, z/VM, probe) passes its drafts through before anything is
+    written (:func:`render` calls it).
+
+    The mapping the draft is written as (:func:`config_mapping`) is validated by the
+    loader ``check`` uses (:func:`memmapcalc.config.load.machine_from_mapping`).  When
+    check refuses it:
+
+    * a complete draft (its input gave every fact, yet the values contradict each other or
+      the kernel: 128M blocks with a kernel of 256M sections, a size of 16E, EDAT-2 without
+      EDAT-1) raises :class:`~memmapcalc.errors.InputError` naming ``source``, the field
+      and check's reason: the importer exits 2 and writes nothing;
+    * a draft already partial (a fact is missing, and the user is told which) gets check's
+      reason added to its partial reasons, so the written config says why check refuses it
+      until the missing fact is given (``--strict`` then exits 2).
+
+    Nothing is left out or changed to make check accept it: that would be a guess.
+    Idempotent: calling it again adds nothing.
+    """
+    from memmapcalc.config.load import machine_from_mapping
+    from memmapcalc.errors import InputError
+
+    try:
+        machine_from_mapping(config_mapping(draft), source, draft.name or "imported")
+    except InputError as error:
+        where = f"{error.location}: " if error.location else ""
+        reason = f"memmapcalc check refuses this config: {where}{error.message}"
+        if not draft.is_partial:
+            raise InputError(source, f"{where}{error.message} (memmapcalc check would refuse "
+                             f"the config this input gives, so none is written)") from None
+        if reason not in draft.partial:
+            draft.partial.append(reason)
+    return draft
 
 
 def _shared(drafts: Sequence[MachineDraft]) -> tuple[MachineDraft, list[MachineDraft]]:

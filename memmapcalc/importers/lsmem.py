@@ -27,12 +27,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from memmapcalc.core.s390 import MAX_PHYSICAL
 from memmapcalc.errors import InputError
 from memmapcalc.importers.draft import MachineDraft
-from memmapcalc.units import MiB, format_size
+from memmapcalc.units import MAX_DIGITS, MiB, format_size
 
 #: Column names of lsmem 2.30–2.42, in lsmem's own order.
 COLUMNS: tuple[str, ...] = ("RANGE", "SIZE", "STATE", "REMOVABLE", "BLOCK", "NODE", "ZONES",
@@ -52,8 +53,13 @@ SUMMARY_LABELS: dict[str, str] = {
 
 _LOCALE_HINT = "run lsmem with LC_ALL=C (labels and states are translated in other locales)"
 _RANGE_RE = re.compile(r"^0x([0-9a-fA-F]+)-0x([0-9a-fA-F]+)$")
-_BLOCK_RE = re.compile(r"^(\d+)(?:-(\d+))?$")
-_HUMAN_RE = re.compile(r"^(\d+)(?:[.,](\d{1,2}))?([BKMGTPE])$")
+# ASCII digits only: ``\d`` and ``str.isdigit()`` also take Arabic-Indic or full-width
+# digits, which lsmem never prints.
+_BLOCK_RE = re.compile(r"^([0-9]+)(?:-([0-9]+))?$", re.ASCII)
+_HUMAN_RE = re.compile(r"^([0-9]+)(?:[.,]([0-9]{1,2}))?([BKMGTPE])$", re.ASCII)
+_DECIMAL_RE = re.compile(r"[0-9]+", re.ASCII)
+#: lsmem prints 64-bit numbers: at most 20 decimal digits.
+_MAX_DIGITS = 20
 _PAIR_RE = re.compile(r'([A-Za-z][A-Za-z0-9_-]*)="((?:[^"\\]|\\.)*)"')
 _ESCAPE_RE = re.compile(r"\\x([0-9a-fA-F]{2})")
 _UINT64_MAX = (1 << 64) - 1
@@ -93,24 +99,59 @@ def _get_exp(nbytes: int) -> int:
     return shift - 10
 
 
-def blocks_printed_as(text: str, block_size: int) -> list[int]:
-    """Every whole number of blocks whose size lsmem prints as ``text``.
+def blocks_printed_as(text: str, block_size: int) -> range:
+    """Every whole number of blocks whose size lsmem prints as ``text``, as a ``range``.
 
-    Rounded text is exact when this list has one element: with 256 MiB blocks only
+    Rounded text is exact when this range has one element: with 256 MiB blocks only
     19 blocks (4.75 GiB) print as ``4.8G``.  A decimal comma (other locales) is read as
-    a point.
+    a point.  The work does not grow with the number of blocks (``3E`` of 128 MiB blocks
+    is 2.5·10¹⁰ of them): :func:`_printed_key` grows with the block count, so the counts
+    that print as ``text`` are one interval, found by two binary searches.
     """
     match = _HUMAN_RE.match(text.strip())
-    if match is None or block_size <= 0:
-        return []
-    whole, decimals, letter = int(match[1]), match[2] or "", match[3]
-    unit = 1 << (10 * "BKMGTPE".index(letter))
-    # The text is within half a unit of the value at its precision; search a bit wider.
-    approx_tenths = whole * 10 + (int(decimals.ljust(1, "0")[:1]) if decimals else 0)
-    low = max(0, (approx_tenths - 10) * unit // 10 // block_size)
-    high = (approx_tenths + 10) * unit // 10 // block_size + 1
+    if match is None or block_size <= 0 or len(match[1]) > 20:
+        return range(0)
     wanted = text.strip().replace(",", ".")
-    return [k for k in range(low, high + 1) if human_size(k * block_size) == wanted]
+    target = _text_key(wanted)
+    # The printed value is within one unit of the text's value: search that wide.
+    exp = 10 * "BKMGTPE".index(wanted[-1])
+    high = (target[0] // 100 + (2 << exp)) // block_size + 1
+    first = _first_count(lambda k: _printed_key(k * block_size) >= target, high)
+    end = _first_count(lambda k: _printed_key(k * block_size) > target, high)
+    found = range(first, end)
+    if found and human_size(found[0] * block_size) != wanted:
+        return range(0)
+    return found
+
+
+def _text_key(text: str) -> tuple[int, int]:
+    """``(value * 100 in bytes, exponent)`` of a size as lsmem prints it (``4.8G``).
+
+    Ordered as the sizes behind them: the printed value never decreases as the size
+    grows, and where two texts print one value (``1024M`` and ``1G``), the larger
+    exponent belongs to the larger sizes.
+    """
+    letter = text[-1]
+    whole, _, decimals = text[:-1].partition(".")
+    exp = 10 * "BKMGTPE".index(letter)
+    hundredths = int(whole) * 100 + int(decimals.ljust(2, "0")[:2] or "0")
+    return hundredths << exp, exp
+
+
+def _printed_key(nbytes: int) -> tuple[int, int]:
+    return _text_key(human_size(nbytes))
+
+
+def _first_count(predicate: Callable[[int], bool], high: int) -> int:
+    """The least ``k`` in ``0..high`` with ``predicate(k)`` (monotone), or ``high + 1``."""
+    low, top = 0, high + 1
+    while low < top:
+        middle = (low + top) // 2
+        if predicate(middle):
+            top = middle
+        else:
+            low = middle + 1
+    return low
 
 
 # --- parsed listing ---------------------------------------------------------------------
@@ -198,6 +239,9 @@ def _parse_json(text: str, lines: Sequence[str], source: str) -> Listing:
     except json.JSONDecodeError as error:
         raise InputError(source, f"lsmem -J output is not complete JSON ({error.msg}); truncated?",
                          f"line {error.lineno}, column {error.colno}") from None
+    except ValueError:  # int() of a number over Python's digit limit
+        raise InputError(source, f"number too long (over {MAX_DIGITS} digits); lsmem prints "
+                                 f"64-bit numbers: edited output?") from None
     if not isinstance(document, dict) or not isinstance(document.get("memory"), list):
         raise InputError(source, 'not lsmem -J output: expected an object with a "memory" list')
     rows: list[Row] = []
@@ -297,7 +341,7 @@ def _parse_summary(lines: Sequence[str], source: str, offset: int) -> dict[str, 
 def _label_width(line: str, value: str) -> int | None:
     """The label field width: ``printf("%-23s %5s")`` (``%15`` with ``-b``) in 2.30–2.40,
     32 characters from 2.41."""
-    field_width = 15 if value.isdigit() else 5
+    field_width = 15 if _is_decimal(value) else 5
     width = len(line.rstrip()) - 1 - max(field_width, len(value))
     return width if width in (23, 32) else None
 
@@ -436,7 +480,7 @@ def _guess_column(cells: Sequence[str | None], source: str, where: str) -> str:
     if all(_HUMAN_RE.match(t) for t in texts):
         return "SIZE"
     # Byte sizes are at least one block (≥ 1 MiB); block and node numbers never get there.
-    if all(t.isdigit() and int(t) >= MiB for t in texts):
+    if all(_is_decimal(t) and len(t) <= _MAX_DIGITS and int(t) >= MiB for t in texts):
         return "SIZE"
     raise InputError(source, f"output without a header (lsmem -n) has a column memmapcalc "
                              f"cannot name (cells like {texts[0]!r}); name the columns with "
@@ -487,8 +531,19 @@ def interpret(listing: Listing, source: str, block_size: int | None = None) -> L
     _block_size(listing, source, facts, block_size)
     facts.spans = [_span(row, listing, source, facts.block_size) for row in listing.rows]
     _totals(listing, source, facts)
+    _physical_limit(source, facts)
     _memmap_parameter(listing, source, facts)
     return facts
+
+
+def _physical_limit(source: str, facts: LsmemFacts) -> None:
+    """No s390x machine has more memory than the kernel can address: MAX_PHYSMEM_BITS 46
+    (arch/s390/include/asm/sparsemem.h), 64 TiB."""
+    total = (facts.online or 0) + (facts.standby or 0)
+    if total > MAX_PHYSICAL:
+        raise InputError(source, f"online + offline memory is {human_size(total)}, beyond the "
+                                 f"{format_size(MAX_PHYSICAL)} of physical memory s390x addresses "
+                                 f"(MAX_PHYSMEM_BITS 46); not the lsmem output of a real machine")
 
 
 def _where(line: int) -> str:
@@ -541,16 +596,28 @@ def _block_size_from_rows(listing: Listing, source: str) -> tuple[int, str] | No
     return sizes.pop(), "RANGE size ÷ number of blocks in BLOCK"
 
 
+def _is_decimal(text: str) -> bool:
+    return _DECIMAL_RE.fullmatch(text) is not None
+
+
+def _decimal(text: str, source: str, where: str) -> int:
+    """An ASCII decimal number lsmem printed; longer than any 64-bit number is an error."""
+    if len(text) > _MAX_DIGITS:
+        raise InputError(source, f"number too long ({len(text)} digits); lsmem prints 64-bit "
+                                 f"numbers (at most {_MAX_DIGITS} digits): edited output?", where)
+    return int(text)
+
+
 def _exact_size(text: str, source: str, where: str, what: str) -> int:
     """A size that must be exact: bytes, or human text without decimals (powers of two)."""
-    if text.isdigit():
-        return int(text)
+    if _is_decimal(text):
+        return _decimal(text, source, where)
     match = _HUMAN_RE.match(text)
     if match is None:
         raise InputError(source, f"{what} {text!r} is not an lsmem size", where)
     if match[2]:
         raise InputError(source, f"{what} {text!r} is rounded; run lsmem with -b", where)
-    return int(match[1]) << (10 * "BKMGTPE".index(match[3]))
+    return _decimal(match[1], source, where) << (10 * "BKMGTPE".index(match[3]))
 
 
 def _range(text: str, source: str, line: int) -> tuple[int, int]:
@@ -567,8 +634,8 @@ def _blocks(text: str, source: str, line: int) -> tuple[int, int]:
     match = _BLOCK_RE.match(text)
     if match is None:
         raise InputError(source, f"BLOCK {text!r} is not N or N-M; truncated?", _where(line))
-    first = int(match[1])
-    last = int(match[2]) if match[2] else first
+    first = _decimal(match[1], source, _where(line))
+    last = _decimal(match[2], source, _where(line)) if match[2] else first
     if last < first:
         raise InputError(source, f"BLOCK {text!r} ends before it starts", _where(line))
     return first, last - first + 1
@@ -623,8 +690,9 @@ def _span_size(row: Row, source: str, block_size: int | None
     value = cells.get("SIZE")
     if isinstance(value, int) and not isinstance(value, bool):
         return value, _count(value, block_size), first, "SIZE"
-    if isinstance(value, str) and value.isdigit():
-        return int(value), _count(int(value), block_size), first, "SIZE"
+    if isinstance(value, str) and _is_decimal(value):
+        size = _decimal(value, source, _where(row.line))
+        return size, _count(size, block_size), first, "SIZE"
     if isinstance(value, str) and block_size:
         counts = blocks_printed_as(value, block_size)
         if len(counts) == 1:
@@ -730,7 +798,7 @@ def _cross_check(listing: Listing, source: str, facts: LsmemFacts) -> None:
         line = listing.summary.get(key)
         if line is None or total is None:
             continue
-        printed = str(total) if line.value.isdigit() else human_size(total)
+        printed = str(total) if _is_decimal(line.value) else human_size(total)
         if line.value.replace(",", ".") != printed:
             raise InputError(source, f"the table adds up to {format_size(total)} {key} but the "
                                      f"summary says {line.value}; truncated or edited output?",
@@ -750,8 +818,9 @@ def _totals_from_summary(listing: Listing, source: str, facts: LsmemFacts,
         raise InputError(source, f"no {missing[0]!r} line ({hint}); truncated output? Run "
                                  f"lsmem -b with its summary")
     assert online_line is not None and offline_line is not None
-    if online_line.value.isdigit() and offline_line.value.isdigit():
-        facts.online, facts.standby = int(online_line.value), int(offline_line.value)
+    if _is_decimal(online_line.value) and _is_decimal(offline_line.value):
+        facts.online = _decimal(online_line.value, source, _where(online_line.line))
+        facts.standby = _decimal(offline_line.value, source, _where(offline_line.line))
         facts.online_from = '"Total online memory" summary line (bytes, lsmem -b)'
         facts.standby_from = '"Total offline memory" summary line (bytes, lsmem -b)'
     else:
@@ -772,15 +841,28 @@ def _rounded_summary(source: str, facts: LsmemFacts, online_line: SummaryLine,
     if not block_size:
         raise InputError(source, "the summary sizes are rounded and there is no block size to "
                                  "read them against; run lsmem -b", _where(online_line.line))
+    for line in (online_line, offline_line):
+        if _HUMAN_RE.match(line.value) is None:
+            shown = line.value if len(line.value) <= 24 else line.value[:20] + "..."
+            raise InputError(source, f"{line.label} {shown!r} is not an lsmem size (digits 0-9, "
+                                     f"one decimal, a unit B K M G T P E); edited output?",
+                             _where(line.line))
     online = blocks_printed_as(online_line.value, block_size)
     offline = blocks_printed_as(offline_line.value, block_size)
-    pairs = [(a, b) for a in online for b in offline
-             if total is None or (a + b) * block_size == total]
+    if online and offline and (online.start + offline.start) * block_size > MAX_PHYSICAL:
+        raise InputError(source, f"the summary says {online_line.value} online and "
+                                 f"{offline_line.value} offline, beyond the "
+                                 f"{format_size(MAX_PHYSICAL)} of physical memory s390x addresses "
+                                 f"(MAX_PHYSMEM_BITS 46); not the lsmem output of a real machine",
+                         _where(online_line.line))
+    pairs = _pairs(online, offline, None if total is None else total // block_size
+                   if total % block_size == 0 else -1)
     if len(pairs) != 1:
+        many = "more than one whole number" if pairs else "no whole numbers"
         raise InputError(source, f"the summary sizes {online_line.value} and {offline_line.value} "
-                                 f"are rounded by lsmem and match {len(pairs) or 'no'} whole "
-                                 f"numbers of {format_size(block_size)} blocks; run lsmem -b for "
-                                 f"exact sizes", _where(online_line.line))
+                                 f"are rounded by lsmem and match {many} of "
+                                 f"{format_size(block_size)} blocks; run lsmem -b for exact sizes",
+                         _where(online_line.line))
     a, b = pairs[0]
     facts.online, facts.standby = a * block_size, b * block_size
     why = "the only whole number of blocks lsmem prints as"
@@ -791,6 +873,18 @@ def _rounded_summary(source: str, facts: LsmemFacts, online_line: SummaryLine,
     facts.warnings.append(f"sizes reconstructed from lsmem's rounded summary ({online_line.value} "
                           f"online, {offline_line.value} offline): exact only because one block "
                           f"count fits each; prefer lsmem -b")
+
+
+def _pairs(online: range, offline: range, blocks: int | None) -> list[tuple[int, int]]:
+    """The (online, offline) block counts the rounded summary allows, at most two of them
+    (enough to tell one from many), with arithmetic instead of a loop over the counts.
+    ``blocks`` is the table's total in blocks (``-1``: not whole blocks, nothing fits)."""
+    if blocks is None:
+        return [(a, b) for a in online[:2] for b in offline[:2]][:2]
+    # a in online and blocks - a in offline: blocks - offline.stop < a <= blocks - offline.start
+    low = max(online.start, blocks - offline.stop + 1)
+    high = min(online.stop - 1, blocks - offline.start)
+    return [(a, blocks - a) for a in range(low, min(high, low + 1) + 1)]
 
 
 def _memmap_parameter(listing: Listing, source: str, facts: LsmemFacts) -> None:

@@ -114,7 +114,7 @@ def _read_blocks(root: str, relative: str, snap: Snapshot,
         return None
     blocks = []
     for name in names:
-        match = re.fullmatch(r"memory(\d+)", name)
+        match = re.fullmatch(r"memory([0-9]{1,20})", name)
         if match is None:
             continue
         values = {a: _read(root, f"{relative}/{name}/{a}", snap) for a in attributes}
@@ -408,7 +408,8 @@ def _cmdline(ctx: _Context) -> None:
     where = _where(ctx, "cmdline")
     crash = _file(ctx, "crash_size")
     value = sysfs.last_parameter(cmdline, "crashkernel")
-    if crash is not None and crash.strip().isdigit() and int(crash) > 0:
+    if (crash is not None and re.fullmatch(r"[0-9]{1,20}", crash.strip())
+            and int(crash) > 0):
         draft.set("kernel.crashkernel", int(crash), f"{_where(ctx, 'crash_size')}: the "
                                                     f"reservation the kernel made")
     elif value is not None:

@@ -23,7 +23,11 @@ import re
 import shlex
 from dataclasses import dataclass
 
-_MEMPARSE_RE = re.compile(r"^(0[xX][0-9a-fA-F]+|\d+)([kKmMgGtTpPeE]?)")
+# ASCII only, bounded: int() would also read Arabic-Indic or full-width digits and '_', and
+# the kernel writes none of them; 64-bit numbers have at most 16 hex or 20 decimal digits.
+_MEMPARSE_RE = re.compile(r"^(0[xX][0-9a-fA-F]{1,16}|[0-9]{1,20})([kKmMgGtTpPeE]?)", re.ASCII)
+_HEX_RE = re.compile(r"[0-9a-fA-F]{1,16}", re.ASCII)
+_DECIMAL_RE = re.compile(r"[0-9]{1,20}", re.ASCII)
 _MEMPARSE_SHIFT = {"": 0, "K": 10, "M": 20, "G": 30, "T": 40, "P": 50, "E": 60}
 
 
@@ -34,10 +38,9 @@ class SysfsError(ValueError):
 def parse_block_size(text: str) -> int:
     """``block_size_bytes``: hex, no ``0x`` (lsmem reads it with ``strtoumax(buf, NULL, 16)``)."""
     value = text.strip()
-    try:
-        size = int(value, 16)
-    except ValueError:
-        raise SysfsError(f"{value!r} is not a hexadecimal block size") from None
+    if not _HEX_RE.fullmatch(value):
+        raise SysfsError(f"{value[:40]!r} is not a hexadecimal block size")
+    size = int(value, 16)
     if size <= 0 or size & (size - 1):
         raise SysfsError(f"block size {value!r} (= {size}) is not a power of two")
     return size
@@ -49,8 +52,8 @@ def parse_state(text: str) -> str:
 
 def parse_decimal(text: str) -> int:
     value = text.strip()
-    if not value.isdigit():
-        raise SysfsError(f"{value!r} is not a decimal number")
+    if not _DECIMAL_RE.fullmatch(value):
+        raise SysfsError(f"{value[:40]!r} is not a decimal number of at most 20 digits")
     return int(value)
 
 
@@ -110,7 +113,8 @@ def parse_cpuinfo(text: str) -> CpuInfo:
     facilities = fields.get("facilities")
     facility_bits = None
     if facilities is not None:
-        facility_bits = frozenset(int(bit) for bit in facilities.split() if bit.isdigit())
+        facility_bits = frozenset(int(bit) for bit in facilities.split()
+                                  if _DECIMAL_RE.fullmatch(bit))
     return CpuInfo(vendor=fields.get("vendor_id"),
                    features=None if features is None else frozenset(features.split()),
                    facilities=facility_bits)
@@ -160,8 +164,12 @@ def memparse(text: str) -> tuple[int, str]:
     suffix; returns (bytes, the rest of the text)."""
     match = _MEMPARSE_RE.match(text)
     if match is None:
-        raise SysfsError(f"{text!r} is not a size")
-    number = int(match[1], 0)
+        raise SysfsError(f"{text[:40]!r} is not a size")
+    digits = match[1]
+    # simple_strtoull(base 0): 0x… hex, a leading 0 octal, else decimal.
+    number = (int(digits, 16) if digits[:2].lower() == "0x"
+              else int(digits, 8) if digits.startswith("0") and len(digits) > 1
+              and set(digits) <= set("01234567") else int(digits))
     return number << _MEMPARSE_SHIFT[match[2].upper()], text[match.end():]
 
 
@@ -195,7 +203,7 @@ def crashkernel_size(value: str, system_ram: int) -> tuple[int, str]:
 
 def parse_meminfo_total(text: str) -> int:
     """``MemTotal`` of /proc/meminfo in bytes."""
-    match = re.search(r"^MemTotal:\s*(\d+)\s*kB\s*$", text, re.MULTILINE)
+    match = re.search(r"^MemTotal:[ \t]*([0-9]{1,20})[ \t]*kB[ \t]*$", text, re.MULTILINE)
     if match is None:
         raise SysfsError("no 'MemTotal: N kB' line")
     return int(match[1]) * 1024

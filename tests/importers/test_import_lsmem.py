@@ -9,6 +9,8 @@ import tomllib
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 from importer_helpers import ALL_RUNS, LSMEM, ZVM6G, Invoke, load_config
 
 from memmapcalc.errors import InputError
@@ -174,11 +176,11 @@ def test_human_size_matches_util_linux(nbytes: int, text: str) -> None:
 
 
 def test_rounded_text_is_exact_only_when_one_block_count_fits() -> None:
-    assert blocks_printed_as("4.8G", 256 * MiB) == [19]
-    assert blocks_printed_as("4,8G", 256 * MiB) == [19]  # decimal comma of other locales
-    assert blocks_printed_as("12G", 256 * MiB) == [48]  # one decimal always: 11.75 G is 11.8G
+    assert list(blocks_printed_as("4.8G", 256 * MiB)) == [19]
+    assert list(blocks_printed_as("4,8G", 256 * MiB)) == [19]  # decimal comma of other locales
+    assert list(blocks_printed_as("12G", 256 * MiB)) == [48]  # one decimal always: 11.75 G is 11.8G
     assert len(blocks_printed_as("1.5T", 256 * MiB)) > 1  # ±0.05 TiB spans 200 blocks
-    assert blocks_printed_as("4.8G", 2 * GiB) == []
+    assert list(blocks_printed_as("4.8G", 2 * GiB)) == []
 
 
 def test_ambiguous_rounded_summary_is_refused(invoke: Invoke) -> None:
@@ -291,6 +293,48 @@ def test_yaml_output_is_safe_yaml() -> None:
     from memmapcalc.importers.emit import render
 
     draft = lsmem_machine((LSMEM / "lsmem-2.42-s390-configured.txt").read_text(), "x")
+    # 128M blocks need a kernel with 128M sections; without it check (and so render,
+    # which validates every draft) refuses the config.
+    draft.set("kernel.version", "6.19", "test")
     text = render([draft], "yaml", "import lsmem", "x").text
     # "off"/"on" must stay strings, not YAML 1.1 booleans
     assert yaml.safe_load(text)["kernel"]["memmap_on_memory"] == "on"
+
+
+def test_validated_or_partial_refuses_complete_and_annotates_partial_drafts() -> None:
+    from memmapcalc.importers.emit import validated_or_partial
+
+    text = (LSMEM / "lsmem-2.42-s390-configured.txt").read_text()
+    draft = lsmem_machine(text, "x")
+    draft.set("kernel.version", "6.8", "--kernel-version option")
+    with pytest.raises(InputError, match=r"^x: memory.block_size: 128M is smaller than the 256M "
+                                         r"section size of kernel 6\.8"):
+        validated_or_partial(draft, "x")
+    partial = lsmem_machine(text, "x")
+    partial.partial.append("kernel.version unknown")
+    assert validated_or_partial(partial, "x") is partial
+    assert partial.partial[1].startswith("memmapcalc check refuses this config: memory.block_size")
+    validated_or_partial(partial, "x")
+    assert len(partial.partial) == 2  # idempotent
+    fine = lsmem_machine(text, "x")
+    fine.set("kernel.version", "6.19", "--kernel-version option")
+    assert validated_or_partial(fine, "x") is fine and not fine.partial
+
+
+@given(shift=st.sampled_from([12, 20, 24, 27, 28, 31]), count=st.integers(0, 1 << 36))
+def test_blocks_printed_as_is_exactly_the_counts_printed_so(shift: int, count: int) -> None:
+    """The range is every count that prints as the text and no other: its ends print so,
+    the counts just outside do not (the printed size never decreases with the count)."""
+    block = 1 << shift
+    text = human_size(count * block)
+    found = blocks_printed_as(text, block)
+    assert count in found
+    assert human_size(found[0] * block) == text == human_size(found[-1] * block)
+    assert found.start == 0 or human_size((found.start - 1) * block) != text
+    assert human_size(found.stop * block) != text
+
+
+def test_blocks_printed_as_does_not_grow_with_the_block_count() -> None:
+    # 3E of 128M blocks: about 8.6e8 counts print as "3E"; found without a loop over them.
+    found = blocks_printed_as("3E", 128 * MiB)
+    assert len(found) > 10**8 and human_size(found[0] * 128 * MiB) == "3E"

@@ -210,3 +210,29 @@ def test_sysinfo_names() -> None:
                                "VM00 Control Program: z/VM    6.1.0   \n")
     assert (info.guest_name, info.hypervisor, info.lpar_name) == ("R1745003", "z/VM 6.1.0",
                                                                  "R17LP45")
+
+
+def test_facility_78_without_8_is_refused_not_written(tmp_path: Path, invoke: Invoke) -> None:
+    """EDAT-2 without EDAT-1 is a config check refuses: probe exits 2 naming the field
+    instead of writing it (issue 11 item 7)."""
+    _linux619(tmp_path)
+    _write(tmp_path, "proc/cpuinfo", "vendor_id       : IBM/S390\n# processors    : 2\n"
+                                     "features\t: esan3 zarch stfle msa ldisp eimm dfp etf3eh\n"
+                                     "facilities      : 0 1 2 3 4 6 7 9 10 76 77 78 80\n")
+    result = invoke("probe", "--sysroot", str(tmp_path))
+    assert result.code == 2 and result.out == ""
+    errors = [line for line in result.err.splitlines() if line.startswith("memmapcalc: error:")]
+    assert len(errors) == 1 and "cpu.edat2: EDAT-2 requires EDAT-1" in errors[0], result.err
+    assert "memmapcalc check would refuse" in errors[0]
+
+
+@pytest.mark.parametrize("crashkernel", ["crashkernel=1G-4G:99999E", "crashkernel=16E"])
+def test_absurd_crashkernel_is_refused_not_written(tmp_path: Path, invoke: Invoke,
+                                                   crashkernel: str) -> None:
+    _linux619(tmp_path)
+    _write(tmp_path, "proc/cmdline", f"root=/dev/dasda1 {crashkernel} mem=64G\n")
+    result = invoke("probe", "--sysroot", str(tmp_path))
+    assert result.code == 2 and result.out == "", result.err
+    errors = [line for line in result.err.splitlines() if line.startswith("memmapcalc: error:")]
+    assert len(errors) == 1 and "kernel.crashkernel" in errors[0], result.err
+    assert "larger than 16 EiB" in errors[0]
