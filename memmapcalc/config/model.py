@@ -118,8 +118,10 @@ class Kernel(BaseModel):
         None, description="Override whether the s390 sclp driver can place standby memmaps on the "
                           "standby memory itself (upstream from 6.9; for backports).")
     struct_page_size: int = Field(64, description="sizeof(struct page) in bytes.")
-    pageblock_size: Size = Field(1 << 20, description="pageblock_nr_pages × 4 KiB: 1M with HugeTLB "
-                                                      "or THP configured, 4M without.")
+    pageblock_size: Size | None = Field(
+        None, description="pageblock_nr_pages x PAGE_SIZE; default the architecture's: s390x 1M "
+                          "(HugeTLB or THP configured; 4M without), x86_64 2M, arm64 2M/32M/512M "
+                          "(4K/16K/64K pages), ppc64le 2M (radix) or 16M (hash).")
     image: Size = Field(64 << 20, description="Kernel image and early allocations.")
     initramfs: Size = Field(64 << 20, description="initramfs (compressed + unpacked peak).")
     crashkernel: Size = Field(0, description="crashkernel= reservation.")

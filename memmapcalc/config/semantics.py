@@ -67,7 +67,8 @@ def check_machine(machine: Machine) -> None:
         raise FieldError("memory", f"online + standby = {format_size(memory.online + memory.standby)} "
                          f"exceeds the 64T of physical memory s390 addresses (MAX_PHYSMEM_BITS 46)")
     pageblock = kernel.pageblock_size
-    if not _power_of_two(pageblock) or not PAGE <= pageblock <= 4 * MiB:
+    if pageblock is not None and (not _power_of_two(pageblock)
+                                  or not PAGE <= pageblock <= 4 * MiB):
         raise FieldError("kernel.pageblock_size", f"{format_size(pageblock)} is not a pageblock size; "
                          f"write 1M (HugeTLB or THP configured) or 4M (neither), or a power of two "
                          f"from 4K to 4M")
@@ -194,7 +195,7 @@ def _check_profiled(machine: Machine) -> None:
                          f"beyond the {format_size(profile.max_physical)} of physical memory "
                          f"{profile.name} addresses ({profile.max_physical_source})")
     pageblock = kernel.pageblock_size
-    if "pageblock_size" in kernel.model_fields_set and (
+    if pageblock is not None and (
             not _power_of_two(pageblock) or not profile.page <= pageblock <= max(
                 profile.pageblock, 4 * MiB)):
         raise FieldError("kernel.pageblock_size", f"{format_size(pageblock)} is not a pageblock "

@@ -17,6 +17,9 @@ from memmapcalc.units import KiB, MiB
 #: x86_64 boots of tests/data/boots-x86 free about 9 MiB between the ACPI DIMM add and /init
 #: (init sections, text/rodata gaps, the compressed busybox initramfs).
 FREED_BEFORE_INIT = 8 * MiB
+#: Default ``kernel.pageblock_size`` on s390x: pageblock_order = HUGETLB_PAGE_ORDER (8, 1 MiB
+#: segments) with HugeTLB or THP configured (include/linux/pageblock-flags.h).
+S390_PAGEBLOCK = 1 * MiB
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +109,7 @@ def resolve(machine: Machine) -> Params:
         standby_handling=kernel.standby or behaviour.standby,
         sclp_memmap_on_memory=(behaviour.sclp_memmap_on_memory if kernel.s390_memmap_on_memory is None
                                else kernel.s390_memmap_on_memory),
-        pageblock=kernel.pageblock_size,
+        pageblock=S390_PAGEBLOCK if kernel.pageblock_size is None else kernel.pageblock_size,
         **shared_fields(machine),
     )
 
