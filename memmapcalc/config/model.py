@@ -135,6 +135,10 @@ class Kernel(BaseModel):
         None, description="With footprint: memory the kernel still holds when hot-pluggable memory "
                           "is added and frees before /init (the 'Freeing ... memory' lines of "
                           "dmesg); default 8M.")
+    footprint_online: Size | None = Field(
+        None, description="With footprint: memory.online of the boot it was measured on "
+                          "(default memory.online). Keep it when you change memory.online: the "
+                          "footprint is then adjusted by the difference in boot memmap.")
     page_size: Size | None = Field(
         None, description="arm64: 4K, 16K or 64K (default 4K); ppc64le: 4K or 64K (default 64K).")
     mmu: Literal["radix", "hash"] | None = Field(

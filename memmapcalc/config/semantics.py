@@ -121,6 +121,9 @@ def _check_footprint(machine: Machine) -> None:
     kernel; ``freed_before_init`` only means something with it."""
     kernel = machine.kernel
     if kernel.footprint is None:
+        if kernel.footprint_online is not None:
+            raise FieldError("kernel.footprint_online", "only applies with kernel.footprint "
+                             "(it says at which memory.online the footprint was measured)")
         if kernel.freed_before_init is not None:
             raise FieldError("kernel.freed_before_init", "only applies with kernel.footprint "
                              "(without it kernel.initramfs covers the initramfs)")
@@ -129,10 +132,12 @@ def _check_footprint(machine: Machine) -> None:
         if name in kernel.model_fields_set:
             raise FieldError(f"kernel.{name}", f"is included in kernel.footprint (the calibration "
                              f"boot held it); remove kernel.{name} or kernel.footprint")
-    if kernel.footprint >= machine.memory.online:
+    measured, field = ((machine.memory.online, "memory.online") if kernel.footprint_online is None
+                       else (kernel.footprint_online, "kernel.footprint_online"))
+    if kernel.footprint >= measured:
         raise FieldError("kernel.footprint", f"{format_size(kernel.footprint)} is not less than "
-                         f"memory.online {format_size(machine.memory.online)}: the footprint is "
-                         f"boot memory minus MemFree at /init, so it is smaller than boot memory")
+                         f"{field} {format_size(measured)}: the footprint is boot memory minus "
+                         f"MemFree at /init, so it is smaller than boot memory")
 
 
 def _check_increment(increment: int, online: int, standby: int) -> None:

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from memmapcalc.config.model import MemmapMode, StandbyHandling
 from memmapcalc.core.budget import passes
-from memmapcalc.core.params import Params
+from memmapcalc.core.params import Params, footprint_hint
 from memmapcalc.kernel.behaviour import behaviour_for
 from memmapcalc.kernel.version import v
 from memmapcalc.units import format_size
@@ -23,7 +23,7 @@ def advise(p: Params, min_online: int | None, max_standby: int | None) -> list[s
     if min_online is not None and min_online > p.online:
         assert passes(replace(p, online=min_online))
         tips.append(f"raise online memory to {format_size(min_online)} "
-                    f"(+{format_size(min_online - p.online)})")
+                    f"(+{format_size(min_online - p.online)}){footprint_hint(p)}")
     if max_standby is not None and max_standby < p.standby:
         assert passes(replace(p, standby=max_standby))
         tips.append(f"lower standby memory to {format_size(max_standby)} "

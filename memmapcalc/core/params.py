@@ -114,6 +114,29 @@ def resolve(machine: Machine) -> Params:
     )
 
 
+def online_edits(p: Params, online: int) -> list[tuple[str, Any]]:
+    """Config edits that give ``p`` with ``online`` bytes online: ``memory.online``, and with a
+    calibrated footprint ``kernel.footprint_online`` too, so that the footprint keeps the
+    boot memory it was measured at (resolving the edited config gives ``vary(p, online=…)``;
+    without it the footprint would be read as measured at the new size)."""
+    from memmapcalc.units import format_size
+
+    edits: list[tuple[str, Any]] = [("memory.online", format_size(online))]
+    if p.footprint is not None and p.footprint_online is not None:
+        edits.append(("kernel.footprint_online", format_size(p.footprint_online)))
+    return edits
+
+
+def footprint_hint(p: Params) -> str:
+    """What an online-size fix must keep with a calibrated footprint (see online_edits)."""
+    if p.footprint is None or p.footprint_online is None:
+        return ""
+    from memmapcalc.units import format_size
+
+    return (f"; with kernel.footprint_online: {format_size(p.footprint_online)} (where the "
+            f"footprint was measured)")
+
+
 def shared_fields(machine: Machine) -> dict[str, Any]:
     """The Params fields every architecture takes from the config as they are."""
     kernel = machine.kernel
@@ -132,7 +155,8 @@ def shared_fields(machine: Machine) -> dict[str, Any]:
         "userspace": machine.boot.userspace,
         "min_margin": machine.boot.min_margin,
         "footprint": kernel.footprint,
-        "footprint_online": None if kernel.footprint is None else machine.memory.online,
+        "footprint_online": (None if kernel.footprint is None else
+                             kernel.footprint_online or machine.memory.online),
         "freed_before_init": (FREED_BEFORE_INIT if kernel.freed_before_init is None
                               else kernel.freed_before_init),
     }

@@ -36,7 +36,7 @@ from memmapcalc.config.model import MemmapMode, StandbyHandling
 from memmapcalc.core.after_ipl import DEFAULT_ZONE, AfterIpl, Zone, after_ipl
 from memmapcalc.core.budget import budget, passes, verdict
 from memmapcalc.core.evaluate import Evaluation, evaluate_params
-from memmapcalc.core.params import Params
+from memmapcalc.core.params import Params, footprint_hint, online_edits
 from memmapcalc.core.s390 import PAGE
 from memmapcalc.core.search import max_standby
 from memmapcalc.kernel.behaviour import behaviour_for
@@ -259,7 +259,7 @@ def _online_limit(p: Params, evaluation: Evaluation) -> Change | None:
     text = (f"raise online memory to {format_size(x)} (+{format_size(delta)})" if delta > 0 else
             f"online memory could go down to {format_size(x)} (-{format_size(-delta)})"
             if delta < 0 else f"online memory is at its minimum, {format_size(x)}")
-    return _change("online", 2, text, [("memory.online", format_size(x))],
+    return _change("online", 2, text + footprint_hint(p), online_edits(p, x),
                    replace(p, online=x), minimal, evidence)
 
 
