@@ -92,7 +92,10 @@ def _plan_one(loaded: Loaded, zone: Any) -> tuple[dict[str, Any], Plan | None]:
     arch = getattr(loaded.machine, "arch", "s390x")
     if arch != "s390x":
         return _other_arch(loaded, arch), None
-    planned = plan(resolve(loaded.machine), zone)
+    from memmapcalc.config.edits import refusal
+
+    machine = loaded.machine
+    planned = plan(resolve(machine), zone, lambda edits: refusal(machine, edits))
     return plan_dict(loaded.name, loaded.source, planned), planned
 
 
