@@ -292,11 +292,12 @@ def _cell(column: Column, render: Any) -> str:
     return str(render(column))
 
 
-def _short(nbytes: int) -> str:
-    """Table size: ``3.53G``, ``-412.23M`` (human_size's truncated decimals, unit letter)."""
-    from memmapcalc.units import human_size
+def _short(nbytes: int, up: bool = False) -> str:
+    """Table size: ``3.53G``, ``-412.23M`` (human_size's truncated decimals, unit letter;
+    ``up``: rounded up, for a lower limit, so that the size shown never fails)."""
+    from memmapcalc.units import human_size, human_size_at_least
 
-    text = human_size(nbytes).replace(" ", "").replace("iB", "")
+    text = (human_size_at_least if up else human_size)(nbytes).replace(" ", "").replace("iB", "")
     return "0" if text == "0B" else text
 
 
@@ -327,7 +328,7 @@ def _max_standby(column: Column) -> str:
 def _min_online(column: Column) -> str:
     assert column.evaluation is not None
     limit = column.evaluation.min_online
-    return "none" if limit is None else _short(limit.value)
+    return "none" if limit is None else _short(limit.value, up=True)
 
 
 def _ways(column: Column) -> list[Bringup]:
