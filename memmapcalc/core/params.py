@@ -114,6 +114,14 @@ def resolve(machine: Machine) -> Params:
     )
 
 
+def config_size(nbytes: int) -> int | str:
+    """A size as a config edit writes it: ``format_size`` (``"611M"``), but 0 as the integer
+    0 — a config refuses the string ``"0"`` (a number in quotes needs a unit)."""
+    from memmapcalc.units import format_size
+
+    return format_size(nbytes) if nbytes else 0
+
+
 def online_edits(p: Params, online: int) -> list[tuple[str, Any]]:
     """Config edits that give ``p`` with ``online`` bytes online: ``memory.online``, and with a
     calibrated footprint ``kernel.footprint_online`` too, so that the footprint keeps the

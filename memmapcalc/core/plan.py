@@ -37,7 +37,7 @@ from memmapcalc.config.model import MemmapMode, StandbyHandling
 from memmapcalc.core.after_ipl import DEFAULT_ZONE, AfterIpl, Zone, after_ipl
 from memmapcalc.core.budget import budget, passes, verdict
 from memmapcalc.core.evaluate import Evaluation, evaluate_params
-from memmapcalc.core.params import Params, footprint_hint, online_edits
+from memmapcalc.core.params import Params, config_size, footprint_hint, online_edits
 from memmapcalc.core.s390 import PAGE
 from memmapcalc.core.search import max_standby
 from memmapcalc.kernel.behaviour import behaviour_for
@@ -300,7 +300,7 @@ def _standby_limit(p: Params, evaluation: Evaluation) -> Change | None:
     text = (f"lower standby memory to {format_size(y)} (-{format_size(-delta)})" if delta < 0 else
             f"standby memory could grow to {format_size(y)} (+{format_size(delta)})" if delta > 0
             else f"standby memory is at its maximum, {format_size(y)}")
-    return _change("standby", 3, text, [("memory.standby", format_size(y))],
+    return _change("standby", 3, text, [("memory.standby", config_size(y))],
                    replace(p, standby=y), minimal, evidence)
 
 
