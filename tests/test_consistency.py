@@ -8,6 +8,7 @@ out evaluates exactly like the default left out.
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import pytest
@@ -68,3 +69,48 @@ def _machine(arch: str, kernel: dict[str, str]) -> Machine:
               else {"online": "8G", "standby": "16G"})
     data = {"arch": arch, "memory": memory, "kernel": {"version": "6.8", **kernel}}
     return machine_from_mapping(data, "test.yaml", "test")
+
+
+def _fleet(rng: random.Random, count: int) -> list[str]:
+    """YAML texts of ``count`` machines of every architecture, drawn so that many share a
+    shape up to a default written out or left out (the cache's hard case)."""
+    texts = []
+    for index in range(count):
+        arch = rng.choice(["s390x", "x86_64", "arm64", "ppc64le"])
+        online = rng.choice([512, 1024, 2048, 4096, 8192])
+        lines = [f"name: m{index}", f"arch: {arch}", "memory:", f"  online: {online}M"]
+        if arch in ("s390x", "ppc64le"):
+            lines.append(f"  standby: {rng.choice([0, 16, 256])}G")
+        elif rng.random() < 0.7:
+            lines.append(f"  dimms: [{rng.choice([1, 8, 24])}G]")
+        lines += ["kernel:", f"  version: \"{rng.choice(['6.1', '6.8', '6.9', '6.19'])}\"",
+                  f"  memmap_on_memory: {rng.choice(['off', 'force'])}"]
+        if rng.random() < 0.5:
+            lines.append(f"  pageblock_size: {rng.choice(['1M', '2M'])}")
+        if rng.random() < 0.3:
+            lines.append("  footprint: 200M")
+        texts.append("\n".join(lines) + "\n")
+    return texts
+
+
+def test_the_same_config_gives_the_same_result_alone_and_in_any_batch_and_any_jobs(
+        cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import run_cli
+
+    rng = random.Random(20261201)
+    paths = []
+    for index, text in enumerate(_fleet(rng, 72)):  # > PARALLEL_FROM, so -j 2 forks
+        path = tmp_path / f"m{index:02d}.yaml"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    in_order = _results(cli, *paths)
+    shuffled = paths[:]
+    rng.shuffle(shuffled)
+    assert _results(cli, *shuffled) == in_order
+    assert _results(cli, *reversed(paths)) == in_order
+    ran = run_cli("check", "-f", "jsonl", "-j", "2", *map(str, shuffled))
+    assert ran.returncode in (0, 1), ran.stderr
+    assert {json.loads(line)["path"]: json.loads(line) for line in ran.stdout.splitlines()} \
+        == in_order
+    for path in rng.sample(paths, 12):
+        assert _results(cli, path)[str(path)] == in_order[str(path)]
