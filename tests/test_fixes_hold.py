@@ -48,6 +48,11 @@ def configs(draw: st.DrawFn) -> dict[str, Any]:
             online = max(increment, online // increment * increment)
             memory["increment"] = f"{increment}M"
         memory["standby"] = f"{draw(st.integers(0, 1024)) * 256}M"
+        block = draw(st.sampled_from([None, None, 256, 512, 2048]))
+        if block:
+            memory["block_size"] = f"{block}M"
+        edat1 = draw(st.booleans())
+        data_cpu = {"edat1": edat1, "edat2": edat1 and draw(st.booleans())}
     elif arch == "ppc64le":
         memory["standby"] = f"{draw(st.integers(0, 1024)) * 256}M"
         kernel["mmu"] = draw(st.sampled_from(["radix", "hash"]))
@@ -69,7 +74,9 @@ def configs(draw: st.DrawFn) -> dict[str, Any]:
     version = draw(st.sampled_from(VERSIONS))
     if version:
         kernel["version"] = version
+    kernel["struct_page_size"] = draw(st.sampled_from([56, 64, 72]))
     return {"name": "prop", "arch": arch, "memory": memory, "kernel": kernel,
+            **({"cpu": data_cpu} if arch == "s390x" else {}),
             "boot": {"userspace": f"{draw(st.integers(0, 1024))}M",
                      "min_margin": f"{draw(st.integers(0, 64))}M"}}
 
