@@ -149,6 +149,31 @@ def test_check_limits_and_size_fixes_hold_when_applied_and_are_minimal(
             assert _fails(more), (data, y)
 
 
+#: check's kernel and parameter fixes, by how their text starts, as the config edits they name.
+TIP_EDITS: dict[str, list[tuple[str, Any]]] = {
+    "boot with memory_hotplug.memmap_on_memory=1": [("kernel.memmap_on_memory", "on")],
+    "boot with memhp_default_state=online": [("kernel.auto_online", "online")],
+    "boot a kernel ≥ 6.8 with memory_hotplug.memmap_on_memory=1": [
+        ("kernel.version", "6.8"), ("kernel.memmap_on_memory", "on")],
+    "boot a kernel ≥ 6.9 with memory_hotplug.memmap_on_memory=1": [
+        ("kernel.version", "6.9"), ("kernel.memmap_on_memory", "on")],
+    "boot a kernel ≥ 6.19": [("kernel.version", "6.19")],
+}
+
+
+@PROFILE
+@given(configs())
+def test_check_kernel_and_parameter_fixes_hold_when_applied(data: dict[str, Any]) -> None:
+    machine = _valid(data)
+    result = _check(machine)
+    for tip in result["advice"]:
+        prefix = next((key for key in TIP_EDITS if tip.startswith(key)), None)
+        if prefix is None:
+            continue
+        at = _checked(machine, TIP_EDITS[prefix])
+        assert at is not None and at["verdict"] != "fail", (data, tip)
+
+
 @PROFILE
 @given(configs())
 def test_plan_limits_changes_and_columns_hold_when_their_config_edits_are_applied(
