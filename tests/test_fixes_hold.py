@@ -51,6 +51,10 @@ def configs(draw: st.DrawFn) -> dict[str, Any]:
         block = draw(st.sampled_from([None, None, 256, 512, 2048]))
         if block:
             memory["block_size"] = f"{block}M"
+        if draw(st.integers(0, 3)) == 0:  # a distribution kernel's backport overrides
+            kernel["standby"] = draw(st.sampled_from(["boot-add", "deferred"]))
+        if draw(st.integers(0, 3)) == 0:
+            kernel["s390_memmap_on_memory"] = draw(st.booleans())
         edat1 = draw(st.booleans())
         data_cpu = {"edat1": edat1, "edat2": edat1 and draw(st.booleans())}
     elif arch == "ppc64le":
@@ -170,7 +174,9 @@ def test_check_kernel_and_parameter_fixes_hold_when_applied(data: dict[str, Any]
         prefix = next((key for key in TIP_EDITS if tip.startswith(key)), None)
         if prefix is None:
             continue
-        at = _checked(machine, TIP_EDITS[prefix])
+        _, _, removed = tip.partition("; remove ")
+        names = removed.split(" (")[0].split(" and ") if removed else []
+        at = _checked(machine, [*TIP_EDITS[prefix], *((name, None) for name in names)])
         assert at is not None and at["verdict"] != "fail", (data, tip)
 
 

@@ -42,15 +42,24 @@ def _kernel_tips(p: Params) -> list[str]:
         on = replace(p, memmap_on_memory=MemmapMode.ON)
         if p.sclp_memmap_on_memory and passes(on):
             tips.append("boot with memory_hotplug.memmap_on_memory=1 (kernel.memmap_on_memory: on)")
+    dropped = _overrides(p)
     if p.standby_handling is StandbyHandling.BOOT_ADD and not p.sclp_memmap_on_memory:
         newer = _with_version(p, "6.9")
         if p.edat1 and passes(replace(newer, memmap_on_memory=MemmapMode.ON)):
             tips.append("boot a kernel ≥ 6.9 with memory_hotplug.memmap_on_memory=1 "
-                        "(standby blocks then carry their own memmap)")
+                        f"(standby blocks then carry their own memmap){dropped}")
     if p.standby_handling is StandbyHandling.BOOT_ADD and passes(_with_version(p, "6.19")):
         tips.append("boot a kernel ≥ 6.19 (standby memory is no longer added at IPL; configure "
-                    "it later with chmem)")
+                    f"it later with chmem){dropped}")
     return tips
+
+
+def _overrides(p: Params) -> str:
+    """The kernel tips are verified on the mainline kernel they name, without the config's
+    backport overrides (see _with_version); a config whose overrides change this kernel's
+    behaviour must drop them, or the newer kernel is still modelled as overridden."""
+    names = p.behaviour_overrides
+    return f"; remove {' and '.join(names)} (overrides for your kernel)" if names else ""
 
 
 def _with_version(p: Params, text: str) -> Params:
@@ -58,6 +67,6 @@ def _with_version(p: Params, text: str) -> Params:
     version = v(text)
     behaviour = behaviour_for(version)
     return replace(p, version=version, behaviour=behaviour, standby_handling=behaviour.standby,
-                   sclp_memmap_on_memory=behaviour.sclp_memmap_on_memory)
+                   sclp_memmap_on_memory=behaviour.sclp_memmap_on_memory, behaviour_overrides=())
 
 

@@ -67,6 +67,10 @@ class Params:
     footprint_online: int | None = None
     #: with a footprint: memory held while hot-pluggable memory is added, freed before /init
     freed_before_init: int = FREED_BEFORE_INIT
+    #: s390x: the behaviour overrides the config writes (kernel.standby,
+    #: kernel.s390_memmap_on_memory), even at the version's own value: a fix that names
+    #: another kernel must say to drop them, since they would override that kernel too
+    behaviour_overrides: tuple[str, ...] = ()
 
     @property
     def version_assumed(self) -> bool:
@@ -110,6 +114,8 @@ def resolve(machine: Machine) -> Params:
         sclp_memmap_on_memory=(behaviour.sclp_memmap_on_memory if kernel.s390_memmap_on_memory is None
                                else kernel.s390_memmap_on_memory),
         pageblock=S390_PAGEBLOCK if kernel.pageblock_size is None else kernel.pageblock_size,
+        behaviour_overrides=tuple(f"kernel.{name}" for name in ("standby", "s390_memmap_on_memory")
+                                  if getattr(kernel, name) is not None),
         **shared_fields(machine),
     )
 

@@ -161,7 +161,7 @@ def on_kernel(p: Params, version: KernelVersion | None) -> Params:
     """``p`` on another kernel: that version's behaviour, no behaviour overrides."""
     behaviour = behaviour_for(version)
     return replace(p, version=version, behaviour=behaviour, standby_handling=behaviour.standby,
-                   sclp_memmap_on_memory=behaviour.sclp_memmap_on_memory)
+                   sclp_memmap_on_memory=behaviour.sclp_memmap_on_memory, behaviour_overrides=())
 
 
 # --------------------------------------------------------------------------- changes
