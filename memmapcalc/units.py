@@ -170,3 +170,17 @@ def human_size(nbytes: int) -> str:
             text = f"{whole}" if frac == 0 else f"{whole}.{frac:02d}".rstrip("0")
             return f"{sign}{text} {suffix}iB"
     return f"{sign}{value} B"
+
+
+def human_size_at_least(nbytes: int) -> str:
+    """:func:`human_size` rounded up instead of truncated, for lower limits (min online):
+    the size shown is never below the limit, so it never names a size that fails.
+    8199 MiB is ``8.01 GiB`` (human_size: ``8 GiB``, which fails)."""
+    if nbytes <= 0:
+        return human_size(nbytes)
+    for factor, suffix in _FORMAT_UNITS:
+        if nbytes >= factor:
+            whole, frac = divmod(-(-nbytes * 100 // factor), 100)
+            text = f"{whole}" if frac == 0 else f"{whole}.{frac:02d}".rstrip("0")
+            return f"{text} {suffix}iB"
+    return f"{nbytes} B"

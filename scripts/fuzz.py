@@ -9,6 +9,7 @@ bytes, splice seeds, truncate, and insert tokens that have broken parsers before
 
     python scripts/fuzz.py --inputs 100000 --seed 1          # the documented long run
     python scripts/fuzz.py --inputs 2000 --findings /tmp/f   # save failing inputs
+    python scripts/fuzz.py --consistency 4000 --seed 1       # alone vs shuffled batches
 
 Exit status 0 when nothing was found, 1 otherwise.  Deterministic for a given seed.
 """
@@ -255,6 +256,90 @@ def run(inputs: int, seed: int = 1, timeout: float = 5.0, findings_dir: str | No
     return findings
 
 
+# --------------------------------------------------------------------------- consistency
+
+
+def random_config(rng: random.Random, index: int) -> bytes:
+    """A machine of any architecture whose shape often repeats another's up to a default
+    written out or left out (pageblock_size, freed_before_init, auto_online …): what an
+    evaluation cache keyed on the wrong thing confuses."""
+    arch = rng.choice(["s390x", "x86_64", "arm64", "ppc64le"])
+    online = rng.choice([256, 512, 1024, 2048, 4096, 8192, 16384]) + rng.choice([0, 0, 8, 100])
+    lines = [f"name: m{index}", f"arch: {arch}", "memory:", f"  online: {online}M"]
+    kernel = [f"  memmap_on_memory: {rng.choice(['off', 'on', 'force'])}"]
+    if arch in ("s390x", "ppc64le"):
+        lines.append(f"  standby: {rng.choice([0, 1, 16, 256, 1024])}G")
+    elif rng.random() < 0.8:
+        dimms = [f"{rng.choice([1, 4, 24])}G" for _ in range(rng.randint(1, 3))]
+        lines.append(f"  dimms: [{', '.join(dimms)}]")
+        if rng.random() < 0.5:
+            kernel.append(f"  auto_online: {rng.choice(['offline', 'online'])}")
+    if arch == "arm64" and rng.random() < 0.5:
+        kernel.append(f"  page_size: {rng.choice(['4K', '16K', '64K'])}")
+    if rng.random() < 0.7:
+        kernel.append(f"  version: \"{rng.choice(['5.14', '6.1', '6.8', '6.9', '6.19'])}\"")
+    if rng.random() < 0.4:
+        kernel.append(f"  pageblock_size: {rng.choice(['1M', '2M', '4M'])}")
+    if rng.random() < 0.3:
+        kernel.append(f"  footprint: {rng.choice([150, 200])}M")
+        if rng.random() < 0.5:
+            kernel.append("  freed_before_init: 8M")
+    return "\n".join([*lines, "kernel:", *kernel, ""]).encode()
+
+
+#: Kernel keys written out at a value that is (on some architecture) their default.
+DEFAULTS_WRITTEN = (b"  pageblock_size: 1M\n", b"  pageblock_size: 2M\n", b"  thp: true\n",
+                    b"  struct_page_size: 64\n", b"  memmap_on_memory: off\n",
+                    b"  auto_online: offline\n", b"  freed_before_init: 8M\n")
+
+
+def twin(rng: random.Random, raw: bytes, index: int) -> bytes:
+    """``raw`` renamed, with one kernel key written out at a default-like value (a repeated
+    key or a key the architecture refuses is an input error, and must be one alike)."""
+    renamed = raw.replace(b"name: m", f"name: t{index}-m".encode(), 1)
+    return renamed + rng.choice(DEFAULTS_WRITTEN) if renamed.endswith(b"\n") else renamed
+
+
+def consistency(inputs: int, seed: int = 1, batch: int = 16,
+                log: Callable[[str], None] = print) -> list[str]:
+    """Check ``inputs`` configs each alone (a fresh checker) and in shuffled batches (one
+    checker, its evaluation cache shared), as ``check`` does with ``-j 1``; every result
+    must be identical.  Inputs are random machines and mutations of the example configs
+    (errors must match too)."""
+    import tempfile
+
+    from memmapcalc.commands.check import Checker
+
+    rng = random.Random(seed)
+    seeds = _seeds([(ROOT / "configs", (".yaml",))])
+    findings: list[str] = []
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="memmapcalc-consistency-") as tmp:
+        for first in range(0, inputs, batch):
+            paths = []
+            for index in range(first, min(inputs, first + batch)):
+                draw = rng.random()
+                raw = (twin(rng, Path(rng.choice(paths)).read_bytes(), index)
+                       if paths and draw < 0.4 else random_config(rng, index) if draw < 0.85
+                       else mutate(rng, rng.choice(seeds), seeds))
+                path = os.path.join(tmp, f"c{index}.yaml")
+                Path(path).write_bytes(raw)
+                paths.append(path)
+            alone = {path: Checker((), False).files([path]) for path in paths}
+            order = paths[:]
+            rng.shuffle(order)
+            together: dict[str, list[object]] = {}
+            for result in Checker((), False).files(order):
+                together.setdefault(result["path"], []).append(result)
+            findings.extend(f"consistency: {Path(path).name} alone and in a batch differ:\n"
+                            f"{Path(path).read_text(errors='replace')}"
+                            for path in paths if together.get(path, []) != alone[path])
+    elapsed = time.perf_counter() - started
+    log(f"checked {inputs} configs alone and in shuffled batches of {batch} in {elapsed:.1f} s; "
+        f"mismatches: {len(findings)}")
+    return findings
+
+
 def _record(directory: str | None, target: str, index: int, raw: bytes, what: str) -> str:
     description = f"{target} input #{index}: {what.strip().splitlines()[-1]}"
     if directory:
@@ -270,8 +355,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=5.0, help="seconds per input")
     parser.add_argument("--findings", help="directory for failing inputs")
+    parser.add_argument("--consistency", type=int, metavar="N",
+                        help="instead: check N configs alone and in shuffled batches "
+                             "(same results expected)")
     args = parser.parse_args(argv)
-    findings = run(args.inputs, args.seed, args.timeout, args.findings)
+    findings = (consistency(args.consistency, args.seed) if args.consistency else
+                run(args.inputs, args.seed, args.timeout, args.findings))
     for finding in findings[:50]:
         print("finding:", finding)
     return 1 if findings else 0

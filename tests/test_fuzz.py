@@ -39,3 +39,10 @@ def test_mutations_are_deterministic() -> None:
     first = [fuzz.mutate(random.Random(3), seeds[0], seeds) for _ in range(5)]
     again = [fuzz.mutate(random.Random(3), seeds[0], seeds) for _ in range(5)]
     assert first == again
+
+
+def test_short_consistency_run_finds_no_mismatch() -> None:
+    fuzz = _fuzz_module()
+    lines: list[str] = []
+    assert fuzz.consistency(240, seed=20261201, log=lines.append) == []
+    assert "checked 240 configs alone and in shuffled batches of 16" in lines[0]

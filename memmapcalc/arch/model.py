@@ -76,8 +76,8 @@ def resolve_profiled(machine: Machine, behaviour: Behaviour) -> Params:
         behaviour=behaviour,
         standby_handling=StandbyHandling.BOOT_ADD if acpi else StandbyHandling.DEFERRED,
         sclp_memmap_on_memory=False,
-        pageblock=(kernel.pageblock_size if "pageblock_size" in kernel.model_fields_set
-                   else profile.pageblock),
+        pageblock=(profile.pageblock if kernel.pageblock_size is None
+                   else kernel.pageblock_size),
         arch=machine.arch,
         page_size=page,
         radix=radix,

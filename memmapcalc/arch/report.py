@@ -20,7 +20,7 @@ from memmapcalc.config.model import MemmapMode
 from memmapcalc.core.budget import Budget, passes
 from memmapcalc.core.evaluate import version_notes
 from memmapcalc.core.explain import Explained, mib
-from memmapcalc.core.params import Params
+from memmapcalc.core.params import Params, footprint_hint
 from memmapcalc.kernel.hotplug import hotplug_behaviour
 from memmapcalc.kernel.version import v
 from memmapcalc.units import GiB, format_size
@@ -85,7 +85,7 @@ def advise(p: Params, min_online: int | None, max_standby: int | None) -> list[s
     if min_online is not None and min_online > p.online:
         assert passes(replace(p, online=min_online))
         tips.append(f"raise boot memory to {format_size(min_online)} "
-                    f"(+{format_size(min_online - p.online)})")
+                    f"(+{format_size(min_online - p.online)}){footprint_hint(p)}")
     if max_standby is not None and max_standby < p.standby:
         assert passes(replace(p, standby=max_standby))
         tips.append(f"lower the {_what(p)} to {format_size(max_standby)} "

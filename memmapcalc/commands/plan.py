@@ -96,7 +96,10 @@ def _plan_one(loaded: Loaded, zone: Any) -> tuple[dict[str, Any], Plan | None]:
     arch = getattr(loaded.machine, "arch", "s390x")
     if arch != "s390x":
         return _other_arch(loaded, arch), None
-    planned = plan(resolve(loaded.machine), zone)
+    from memmapcalc.config.edits import refusal
+
+    machine = loaded.machine
+    planned = plan(resolve(machine), zone, lambda edits: refusal(machine, edits))
     return plan_dict(loaded.name, loaded.source, planned), planned
 
 
@@ -293,11 +296,12 @@ def _cell(column: Column, render: Any) -> str:
     return str(render(column))
 
 
-def _short(nbytes: int) -> str:
-    """Table size: ``3.53G``, ``-412.23M`` (human_size's truncated decimals, unit letter)."""
-    from memmapcalc.units import human_size
+def _short(nbytes: int, up: bool = False) -> str:
+    """Table size: ``3.53G``, ``-412.23M`` (human_size's truncated decimals, unit letter;
+    ``up``: rounded up, for a lower limit, so that the size shown never fails)."""
+    from memmapcalc.units import human_size, human_size_at_least
 
-    text = human_size(nbytes).replace(" ", "").replace("iB", "")
+    text = (human_size_at_least if up else human_size)(nbytes).replace(" ", "").replace("iB", "")
     return "0" if text == "0B" else text
 
 
@@ -328,7 +332,7 @@ def _max_standby(column: Column) -> str:
 def _min_online(column: Column) -> str:
     assert column.evaluation is not None
     limit = column.evaluation.min_online
-    return "none" if limit is None else _short(limit.value)
+    return "none" if limit is None else _short(limit.value, up=True)
 
 
 def _ways(column: Column) -> list[Bringup]:

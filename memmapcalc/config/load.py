@@ -231,16 +231,41 @@ def iter_document(data: Any, source: str, yaml_text: str | None = None,
         yield Loaded(source, stem, None, InputError(
             source, f"must be a mapping of machine keys, got {_kind(defaults)}", "defaults"))
         return
+    seen: dict[str, int] = {}
     for index, entry in enumerate(machines):
         name = f"{stem}[{index}]"
         if not isinstance(entry, dict):
-            yield Loaded(source, name, None, InputError(
+            loaded = Loaded(source, name, None, InputError(
                 source, f"expected a machine mapping, got {_kind(entry)}", f"machines[{index}]"))
-            continue
-        merged = deep_merge(defaults, entry)
-        if "name" in entry and isinstance(entry["name"], str):
-            name = entry["name"]
-        yield _one(merged, source, name, ("machines", index), yaml_text, overrides)
+        else:
+            merged = deep_merge(defaults, entry)
+            if "name" in merged and isinstance(merged["name"], str):
+                name = merged["name"]
+            loaded = _one(merged, source, name, ("machines", index), yaml_text, overrides)
+        if loaded.name in seen:
+            loaded = _duplicate(loaded, index, seen[loaded.name], entry, yaml_text)
+        else:
+            seen[loaded.name] = index
+        yield loaded
+
+
+def _duplicate(loaded: Loaded, index: int, first: int, entry: Any,
+               yaml_text: str | None) -> Loaded:
+    """A fleet machine named like an earlier one: an input error, since the name (with the
+    file) identifies the machine in every report (SARIF fingerprints, JUnit test cases, the
+    GitHub annotations and the JSON ``name``); the first machine of that name is checked."""
+    from memmapcalc.config.errors import yaml_position
+
+    own = isinstance(entry, dict) and "name" in entry
+    path: tuple[Any, ...] = ("machines", index, "name") if own else ("machines", index)
+    location = f"machines[{index}]" + (".name" if own else "")
+    position = yaml_position(yaml_text, path) if yaml_text else None
+    if position:
+        location = f"{location} ({position})"
+    message = (f"machine name {loaded.name!r} is also the name of machines[{first}]; names "
+               f"identify machines in every report (SARIF fingerprints, JUnit test cases): "
+               f"give each machine of a fleet its own name")
+    return Loaded(loaded.source, loaded.name, None, InputError(loaded.source, message, location))
 
 
 def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

@@ -118,8 +118,10 @@ class Kernel(BaseModel):
         None, description="Override whether the s390 sclp driver can place standby memmaps on the "
                           "standby memory itself (upstream from 6.9; for backports).")
     struct_page_size: int = Field(64, description="sizeof(struct page) in bytes.")
-    pageblock_size: Size = Field(1 << 20, description="pageblock_nr_pages × 4 KiB: 1M with HugeTLB "
-                                                      "or THP configured, 4M without.")
+    pageblock_size: Size | None = Field(
+        None, description="pageblock_nr_pages x PAGE_SIZE; default the architecture's: s390x 1M "
+                          "(HugeTLB or THP configured; 4M without), x86_64 2M, arm64 2M/32M/512M "
+                          "(4K/16K/64K pages), ppc64le 2M (radix) or 16M (hash).")
     image: Size = Field(64 << 20, description="Kernel image and early allocations.")
     initramfs: Size = Field(64 << 20, description="initramfs (compressed + unpacked peak).")
     crashkernel: Size = Field(0, description="crashkernel= reservation.")
@@ -133,6 +135,10 @@ class Kernel(BaseModel):
         None, description="With footprint: memory the kernel still holds when hot-pluggable memory "
                           "is added and frees before /init (the 'Freeing ... memory' lines of "
                           "dmesg); default 8M.")
+    footprint_online: Size | None = Field(
+        None, description="With footprint: memory.online of the boot it was measured on "
+                          "(default memory.online). Keep it when you change memory.online: the "
+                          "footprint is then adjusted by the difference in boot memmap.")
     page_size: Size | None = Field(
         None, description="arm64: 4K, 16K or 64K (default 4K); ppc64le: 4K or 64K (default 64K).")
     mmu: Literal["radix", "hash"] | None = Field(

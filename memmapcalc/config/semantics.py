@@ -68,7 +68,8 @@ def check_machine(machine: Machine) -> None:
         raise FieldError("memory", f"online + standby = {format_size(memory.online + memory.standby)} "
                          f"exceeds the 64T of physical memory s390 addresses (MAX_PHYSMEM_BITS 46)")
     pageblock = kernel.pageblock_size
-    if not _power_of_two(pageblock) or not PAGE <= pageblock <= 4 * MiB:
+    if pageblock is not None and (not _power_of_two(pageblock)
+                                  or not PAGE <= pageblock <= 4 * MiB):
         raise FieldError("kernel.pageblock_size", f"{format_size(pageblock)} is not a pageblock size; "
                          f"write 1M (HugeTLB or THP configured) or 4M (neither), or a power of two "
                          f"from 4K to 4M")
@@ -166,6 +167,9 @@ def _check_footprint(machine: Machine) -> None:
     kernel; ``freed_before_init`` only means something with it."""
     kernel = machine.kernel
     if kernel.footprint is None:
+        if kernel.footprint_online is not None:
+            raise FieldError("kernel.footprint_online", "only applies with kernel.footprint "
+                             "(it says at which memory.online the footprint was measured)")
         if kernel.freed_before_init is not None:
             raise FieldError("kernel.freed_before_init", "only applies with kernel.footprint "
                              "(without it kernel.initramfs covers the initramfs)")
@@ -174,10 +178,12 @@ def _check_footprint(machine: Machine) -> None:
         if name in kernel.model_fields_set:
             raise FieldError(f"kernel.{name}", f"is included in kernel.footprint (the calibration "
                              f"boot held it); remove kernel.{name} or kernel.footprint")
-    if kernel.footprint >= machine.memory.online:
+    measured, field = ((machine.memory.online, "memory.online") if kernel.footprint_online is None
+                       else (kernel.footprint_online, "kernel.footprint_online"))
+    if kernel.footprint >= measured:
         raise FieldError("kernel.footprint", f"{format_size(kernel.footprint)} is not less than "
-                         f"memory.online {format_size(machine.memory.online)}: the footprint is "
-                         f"boot memory minus MemFree at /init, so it is smaller than boot memory")
+                         f"{field} {format_size(measured)}: the footprint is boot memory minus "
+                         f"MemFree at /init, so it is smaller than boot memory")
 
 
 def _check_increment(increment: int, online: int, standby: int) -> None:
@@ -242,7 +248,7 @@ def _check_profiled(machine: Machine) -> None:
                          f"beyond the {format_size(profile.max_physical)} of physical memory "
                          f"{profile.name} addresses ({profile.max_physical_source})")
     pageblock = kernel.pageblock_size
-    if "pageblock_size" in kernel.model_fields_set and (
+    if pageblock is not None and (
             not _power_of_two(pageblock) or not profile.page <= pageblock <= max(
                 profile.pageblock, 4 * MiB)):
         raise FieldError("kernel.pageblock_size", f"{format_size(pageblock)} is not a pageblock "

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from memmapcalc.config.model import MemmapMode, StandbyHandling
 from memmapcalc.core.budget import passes
-from memmapcalc.core.params import Params
+from memmapcalc.core.params import Params, footprint_hint
 from memmapcalc.kernel.behaviour import behaviour_for
 from memmapcalc.kernel.version import v
 from memmapcalc.units import format_size
@@ -23,7 +23,7 @@ def advise(p: Params, min_online: int | None, max_standby: int | None) -> list[s
     if min_online is not None and min_online > p.online:
         assert passes(replace(p, online=min_online))
         tips.append(f"raise online memory to {format_size(min_online)} "
-                    f"(+{format_size(min_online - p.online)})")
+                    f"(+{format_size(min_online - p.online)}){footprint_hint(p)}")
     if max_standby is not None and max_standby < p.standby:
         assert passes(replace(p, standby=max_standby))
         tips.append(f"lower standby memory to {format_size(max_standby)} "
@@ -42,15 +42,24 @@ def _kernel_tips(p: Params) -> list[str]:
         on = replace(p, memmap_on_memory=MemmapMode.ON)
         if p.sclp_memmap_on_memory and passes(on):
             tips.append("boot with memory_hotplug.memmap_on_memory=1 (kernel.memmap_on_memory: on)")
+    dropped = _overrides(p)
     if p.standby_handling is StandbyHandling.BOOT_ADD and not p.sclp_memmap_on_memory:
         newer = _with_version(p, "6.9")
         if p.edat1 and passes(replace(newer, memmap_on_memory=MemmapMode.ON)):
             tips.append("boot a kernel ≥ 6.9 with memory_hotplug.memmap_on_memory=1 "
-                        "(standby blocks then carry their own memmap)")
+                        f"(standby blocks then carry their own memmap){dropped}")
     if p.standby_handling is StandbyHandling.BOOT_ADD and passes(_with_version(p, "6.19")):
         tips.append("boot a kernel ≥ 6.19 (standby memory is no longer added at IPL; configure "
-                    "it later with chmem)")
+                    f"it later with chmem){dropped}")
     return tips
+
+
+def _overrides(p: Params) -> str:
+    """The kernel tips are verified on the mainline kernel they name, without the config's
+    backport overrides (see _with_version); a config whose overrides change this kernel's
+    behaviour must drop them, or the newer kernel is still modelled as overridden."""
+    names = p.behaviour_overrides
+    return f"; remove {' and '.join(names)} (overrides for your kernel)" if names else ""
 
 
 def _with_version(p: Params, text: str) -> Params:
@@ -58,6 +67,6 @@ def _with_version(p: Params, text: str) -> Params:
     version = v(text)
     behaviour = behaviour_for(version)
     return replace(p, version=version, behaviour=behaviour, standby_handling=behaviour.standby,
-                   sclp_memmap_on_memory=behaviour.sclp_memmap_on_memory)
+                   sclp_memmap_on_memory=behaviour.sclp_memmap_on_memory, behaviour_overrides=())
 
 

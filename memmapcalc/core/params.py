@@ -17,6 +17,9 @@ from memmapcalc.units import KiB, MiB
 #: x86_64 boots of tests/data/boots-x86 free about 9 MiB between the ACPI DIMM add and /init
 #: (init sections, text/rodata gaps, the compressed busybox initramfs).
 FREED_BEFORE_INIT = 8 * MiB
+#: Default ``kernel.pageblock_size`` on s390x: pageblock_order = HUGETLB_PAGE_ORDER (8, 1 MiB
+#: segments) with HugeTLB or THP configured (include/linux/pageblock-flags.h).
+S390_PAGEBLOCK = 1 * MiB
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +67,10 @@ class Params:
     footprint_online: int | None = None
     #: with a footprint: memory held while hot-pluggable memory is added, freed before /init
     freed_before_init: int = FREED_BEFORE_INIT
+    #: s390x: the behaviour overrides the config writes (kernel.standby,
+    #: kernel.s390_memmap_on_memory), even at the version's own value: a fix that names
+    #: another kernel must say to drop them, since they would override that kernel too
+    behaviour_overrides: tuple[str, ...] = ()
 
     @property
     def version_assumed(self) -> bool:
@@ -106,9 +113,42 @@ def resolve(machine: Machine) -> Params:
         standby_handling=kernel.standby or behaviour.standby,
         sclp_memmap_on_memory=(behaviour.sclp_memmap_on_memory if kernel.s390_memmap_on_memory is None
                                else kernel.s390_memmap_on_memory),
-        pageblock=kernel.pageblock_size,
+        pageblock=S390_PAGEBLOCK if kernel.pageblock_size is None else kernel.pageblock_size,
+        behaviour_overrides=tuple(f"kernel.{name}" for name in ("standby", "s390_memmap_on_memory")
+                                  if getattr(kernel, name) is not None),
         **shared_fields(machine),
     )
+
+
+def config_size(nbytes: int) -> int | str:
+    """A size as a config edit writes it: ``format_size`` (``"611M"``), but 0 as the integer
+    0 — a config refuses the string ``"0"`` (a number in quotes needs a unit)."""
+    from memmapcalc.units import format_size
+
+    return format_size(nbytes) if nbytes else 0
+
+
+def online_edits(p: Params, online: int) -> list[tuple[str, Any]]:
+    """Config edits that give ``p`` with ``online`` bytes online: ``memory.online``, and with a
+    calibrated footprint ``kernel.footprint_online`` too, so that the footprint keeps the
+    boot memory it was measured at (resolving the edited config gives ``vary(p, online=…)``;
+    without it the footprint would be read as measured at the new size)."""
+    from memmapcalc.units import format_size
+
+    edits: list[tuple[str, Any]] = [("memory.online", format_size(online))]
+    if p.footprint is not None and p.footprint_online is not None:
+        edits.append(("kernel.footprint_online", format_size(p.footprint_online)))
+    return edits
+
+
+def footprint_hint(p: Params) -> str:
+    """What an online-size fix must keep with a calibrated footprint (see online_edits)."""
+    if p.footprint is None or p.footprint_online is None:
+        return ""
+    from memmapcalc.units import format_size
+
+    return (f"; with kernel.footprint_online: {format_size(p.footprint_online)} (where the "
+            f"footprint was measured)")
 
 
 def shared_fields(machine: Machine) -> dict[str, Any]:
@@ -129,7 +169,8 @@ def shared_fields(machine: Machine) -> dict[str, Any]:
         "userspace": machine.boot.userspace,
         "min_margin": machine.boot.min_margin,
         "footprint": kernel.footprint,
-        "footprint_online": None if kernel.footprint is None else machine.memory.online,
+        "footprint_online": (None if kernel.footprint is None else
+                             kernel.footprint_online or machine.memory.online),
         "freed_before_init": (FREED_BEFORE_INIT if kernel.freed_before_init is None
                               else kernel.freed_before_init),
     }

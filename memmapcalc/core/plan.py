@@ -29,6 +29,7 @@ so ``check`` on the edited config gives the same numbers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -36,7 +37,7 @@ from memmapcalc.config.model import MemmapMode, StandbyHandling
 from memmapcalc.core.after_ipl import DEFAULT_ZONE, AfterIpl, Zone, after_ipl
 from memmapcalc.core.budget import budget, passes, verdict
 from memmapcalc.core.evaluate import Evaluation, evaluate_params
-from memmapcalc.core.params import Params
+from memmapcalc.core.params import Params, config_size, footprint_hint, online_edits
 from memmapcalc.core.s390 import PAGE
 from memmapcalc.core.search import max_standby
 from memmapcalc.kernel.behaviour import behaviour_for
@@ -47,6 +48,9 @@ _V6_8, _V6_9, _V6_18, _V6_19 = v("6.8"), v("6.9"), v("6.18"), v("6.19")
 
 #: A config edit: dotted key and new value (``None`` removes the key).
 Edit = tuple[str, Any]
+#: Why ``check`` refuses the machine's config with these edits applied (``None``: it accepts
+#: it); the edge that read the config supplies it (memmapcalc.config.edits.refusal).
+Refuses = Callable[[tuple[Edit, ...]], "str | None"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +161,7 @@ def on_kernel(p: Params, version: KernelVersion | None) -> Params:
     """``p`` on another kernel: that version's behaviour, no behaviour overrides."""
     behaviour = behaviour_for(version)
     return replace(p, version=version, behaviour=behaviour, standby_handling=behaviour.standby,
-                   sclp_memmap_on_memory=behaviour.sclp_memmap_on_memory)
+                   sclp_memmap_on_memory=behaviour.sclp_memmap_on_memory, behaviour_overrides=())
 
 
 # --------------------------------------------------------------------------- changes
@@ -209,10 +213,14 @@ class Plan:
         return self.changes[0] if self.changes else None
 
 
-def plan(p: Params, zone: Zone = DEFAULT_ZONE) -> Plan:
-    """The side-by-side behaviours, the limits, the verified changes and after-IPL use."""
+def plan(p: Params, zone: Zone = DEFAULT_ZONE, refuses: Refuses | None = None) -> Plan:
+    """The side-by-side behaviours, the limits, the verified changes and after-IPL use.
+
+    With ``refuses``, a behaviour whose config edits give a config ``check`` refuses (a
+    64 MiB-increment machine's 128M standby is below one 256 MiB block of 6.8) is n/a, with
+    the reason: its numbers could not be reproduced by checking the edited config."""
     evaluation = evaluate_params(p)
-    columns = tuple(_column(variant, zone) for variant in variants(p))
+    columns = tuple(_column(_admitted(variant, refuses), zone) for variant in variants(p))
     limits = tuple(c for c in (_online_limit(p, evaluation), _standby_limit(p, evaluation)) if c)
     changes: list[Change] = []
     if not evaluation.ipl:
@@ -222,6 +230,16 @@ def plan(p: Params, zone: Zone = DEFAULT_ZONE) -> Plan:
         changes.extend(_kernel_changes(p, columns))
         changes.sort(key=lambda change: change.rank)
     return Plan(p, evaluation, columns, limits, tuple(changes), after_ipl(p, zone))
+
+
+def _admitted(variant: Variant, refuses: Refuses | None) -> Variant:
+    if refuses is None or variant.params is None:
+        return variant
+    why = refuses(variant.edits)
+    if why is None:
+        return variant
+    return Variant(variant.spec, None, False, f"check refuses the edited config: {why}",
+                   variant.edits, variant.yours)
 
 
 def _column(variant: Variant, zone: Zone) -> Column:
@@ -259,7 +277,7 @@ def _online_limit(p: Params, evaluation: Evaluation) -> Change | None:
     text = (f"raise online memory to {format_size(x)} (+{format_size(delta)})" if delta > 0 else
             f"online memory could go down to {format_size(x)} (-{format_size(-delta)})"
             if delta < 0 else f"online memory is at its minimum, {format_size(x)}")
-    return _change("online", 2, text, [("memory.online", format_size(x))],
+    return _change("online", 2, text + footprint_hint(p), online_edits(p, x),
                    replace(p, online=x), minimal, evidence)
 
 
@@ -282,7 +300,7 @@ def _standby_limit(p: Params, evaluation: Evaluation) -> Change | None:
     text = (f"lower standby memory to {format_size(y)} (-{format_size(-delta)})" if delta < 0 else
             f"standby memory could grow to {format_size(y)} (+{format_size(delta)})" if delta > 0
             else f"standby memory is at its maximum, {format_size(y)}")
-    return _change("standby", 3, text, [("memory.standby", format_size(y))],
+    return _change("standby", 3, text, [("memory.standby", config_size(y))],
                    replace(p, standby=y), minimal, evidence)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from memmapcalc.units import human_size
+from memmapcalc.units import human_size, human_size_at_least
 
 #: ``line 7, column 15`` (YAML, JSON, TOML syntax and field errors) or ``line 3``.
 _POSITION = re.compile(r"\bline (\d+)(?:, column (\d+))?")
@@ -73,7 +73,7 @@ def details(r: dict[str, Any]) -> list[str]:
     if r["max_standby"] is not None:
         limits.append(f"max {w['standby']} {human_size(r['max_standby'])}")
     if r["min_online"] is not None:
-        limits.append(f"min {w['online']} {human_size(r['min_online'])}")
+        limits.append(f"min {w['online']} {human_size_at_least(r['min_online'])}")
     if limits:
         lines.append("; ".join(limits))
     lines.extend(f"fix: {tip}" for tip in r["advice"])

@@ -16,7 +16,7 @@ from rich.text import Text
 
 from memmapcalc.render import RenderOptions
 from memmapcalc.render.findings import headline, words
-from memmapcalc.units import human_size
+from memmapcalc.units import human_size, human_size_at_least
 
 _STYLE = {"pass": "bold green", "warn": "bold yellow", "fail": "bold red", "error": "bold magenta"}
 _LABELS = {
@@ -125,7 +125,7 @@ def _limits_line(r: dict[str, Any]) -> str:
     standby = (f"none (fails even without {w['standby']})" if r["max_standby"] is None else
                human_size(r["max_standby"]) + (" (limit, see note)" if r["max_standby_capped"]
                                                else ""))
-    online = "none" if r["min_online"] is None else human_size(r["min_online"])
+    online = "none" if r["min_online"] is None else human_size_at_least(r["min_online"])
     return f"max {w['standby']} {standby}; min {w['online']} {online}"
 
 
