@@ -24,6 +24,7 @@ from memmapcalc.core import metadata
 from memmapcalc.core.budget import budget, passes
 from memmapcalc.core.evaluate import evaluate, evaluate_params
 from memmapcalc.core.params import resolve
+from memmapcalc.core.search import smallest_online
 from memmapcalc.errors import InputError
 from memmapcalc.kernel.behaviour import behaviour_for
 from memmapcalc.units import MiB
@@ -150,7 +151,11 @@ def test_limits_are_exact(data: dict[str, Any]) -> None:
     if result.min_online is not None:
         step = max(MiB, p.increment or 0)
         assert passes(replace(p, online=result.min_online.value))
-        assert not passes(replace(p, online=result.min_online.value - step))
+        # One step less fails, or is less than one section, which check refuses.
+        floor = smallest_online(result.budget.section_size.value, step)
+        assert result.min_online.value >= floor
+        assert (result.min_online.value == floor
+                or not passes(replace(p, online=result.min_online.value - step)))
         # "from here on every larger size passes": every step of the next 96 MiB, where the
         # budget's jumps (sections, blocks, zones, khugepaged's start) could still bite
         for extra in range(step, 96 * MiB + 1, step):

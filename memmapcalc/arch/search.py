@@ -18,7 +18,7 @@ from collections.abc import Callable
 from memmapcalc.arch.model import boot_managed, boundaries, compute, hotplug_room, profile_of
 from memmapcalc.core.budget import Budget
 from memmapcalc.core.params import Params, vary
-from memmapcalc.core.search import first_true, from_here_on
+from memmapcalc.core.search import first_true, from_here_on, smallest_online
 from memmapcalc.units import MiB
 
 
@@ -91,8 +91,9 @@ def min_online(p: Params, current: Budget) -> int | None:
     guess = _secant(at, p.online // step, current.margin - p.min_margin, step * 63 // 64,
                     1, top, falling=False)
     block = current.block_size.value
-    return step * from_here_on(passes_at, lambda k: _failure_within_reach(p, k, step, top, block),
-                               top, guess)
+    found = step * from_here_on(passes_at, lambda k: _failure_within_reach(p, k, step, top, block),
+                                top, guess)
+    return max(found, smallest_online(current.section_size.value, step))
 
 
 def _failure_within_reach(p: Params, start: int, step: int, top: int, block: int) -> int | None:

@@ -111,8 +111,16 @@ def min_online(p: Params, current: Budget | None = None) -> int | None:
     guess = _aim(p, current.margin, p.online, step, top)
     excess = budget(vary(p, online=guess * step)).margin - p.min_margin
     guess = _aim(p, excess + p.min_margin, guess * step, step, top)
-    return step * from_here_on(passes_at, lambda k: _failure_within_reach(p, k, step, top, block),
-                               top, guess)
+    found = step * from_here_on(passes_at, lambda k: _failure_within_reach(p, k, step, top, block),
+                                top, guess)
+    return max(found, smallest_online(current.section_size.value, step))
+
+
+def smallest_online(section: int, step: int) -> int:
+    """The smallest online size a config may have: one section (sparsemem builds memory of
+    whole sections; config.semantics refuses less), in whole steps.  A lower limit below it
+    would name a size that ``check`` refuses."""
+    return -(-section // step) * step
 
 
 def from_here_on(passes_at: Callable[[int], bool], failure_above: Callable[[int], int | None],
