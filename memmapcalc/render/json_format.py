@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from memmapcalc.contract import document
 from memmapcalc.render import RenderOptions
+from memmapcalc.render.safe import dumps
 
 
 def render(results: list[dict[str, Any]], options: RenderOptions) -> str:
-    return json.dumps(document(results), indent=2, ensure_ascii=False) + "\n"
+    return dumps(document(results), indent=2) + "\n"

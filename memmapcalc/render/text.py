@@ -1,5 +1,8 @@
 """``--format text``: a verdict, the online-memory budget table and the advice, per machine.
 On a terminal (colour on) the budget is also drawn as a stacked bar (:mod:`.bar`).
+What a config or its file name controls (name, path, error, advice and notes that quote
+it) is never read as rich markup and has its control characters made visible
+(:mod:`.safe`).
 
 The only module that imports rich.  Output written to a file or pipe has a fixed width
 so it does not depend on the terminal it was produced on.
@@ -16,6 +19,7 @@ from rich.text import Text
 
 from memmapcalc.render import RenderOptions
 from memmapcalc.render.findings import headline, words
+from memmapcalc.render.safe import markup, terminal
 from memmapcalc.units import human_size
 
 _STYLE = {"pass": "bold green", "warn": "bold yellow", "fail": "bold red", "error": "bold magenta"}
@@ -49,25 +53,25 @@ def _machine(console: Console, r: dict[str, Any], options: RenderOptions) -> Non
     verdict = r["verdict"]
     head = Text()
     head.append(f"{verdict.upper():5}", style=_STYLE[verdict])
-    head.append(f"  {r['name']}", style="bold")
-    head.append(f"  {r['path']}", style="dim")
+    head.append(f"  {terminal(r['name'])}", style="bold")
+    head.append(f"  {terminal(r['path'])}", style="dim")
     console.print(head)
     if verdict == "error":
-        console.print(f"       {r['error']}", soft_wrap=True)
+        console.print(Text(f"       {terminal(r['error'])}"), soft_wrap=True)
         console.print()
         return
-    console.print(f"       {_summary_line(r)}", soft_wrap=True)
-    console.print(f"       {_kernel_line(r)}", soft_wrap=True)
+    console.print(Text(f"       {terminal(_summary_line(r))}"), soft_wrap=True)
+    console.print(Text(f"       {terminal(_kernel_line(r))}"), soft_wrap=True)
     console.print(_budget_table(r), new_line_start=True)
     if options.color:  # a terminal (or forced colour): the budget as a picture too
         from memmapcalc.render.bar import budget_bar
 
         console.print(budget_bar(r), soft_wrap=True)
-    console.print(f"       {_limits_line(r)}", soft_wrap=True)
+    console.print(Text(f"       {terminal(_limits_line(r))}"), soft_wrap=True)
     for tip in r["advice"]:
-        console.print(f"       [bold]fix:[/bold] {tip}", soft_wrap=True)
+        console.print(f"       [bold]fix:[/bold] {markup(tip)}", soft_wrap=True)
     for note in r["notes"]:
-        console.print(f"       [dim]note: {note}[/dim]", soft_wrap=True)
+        console.print(f"       [dim]note: {markup(note)}[/dim]", soft_wrap=True)
     if options.explain and "explain" in r:
         _explain(console, r["explain"])
     console.print()
@@ -103,7 +107,7 @@ def _budget_table(r: dict[str, Any]) -> Table:
     online = r["online"]
     for key, value in r["charged_at_ipl"].items():
         label = w.get(key, _LABELS.get(key, key))
-        table.add_row(f"       {label}", str(value), human_size(value),
+        table.add_row(Text(f"       {terminal(label)}"), str(value), human_size(value),
                       _percent(value, online))
     table.add_row("       [bold]required[/bold]", str(r["required"]), human_size(r["required"]),
                   _percent(r["required"], online))
@@ -131,9 +135,9 @@ def _limits_line(r: dict[str, Any]) -> str:
 
 def _explain(console: Console, explain: dict[str, dict[str, dict[str, Any]]]) -> None:
     for group, items in explain.items():
-        console.print(f"       [bold]{group.replace('_', ' ')}[/bold]")
+        console.print(f"       [bold]{markup(group.replace('_', ' '))}[/bold]")
         for key, item in items.items():
-            console.print(f"         {key} = {item['value']}")
-            console.print(f"           {item['formula']}", soft_wrap=True)
-            console.print(f"           [dim]{item['source']} — kernels {item['versions']}[/dim]",
-                          soft_wrap=True)
+            console.print(Text(f"         {key} = {terminal(item['value'])}"))
+            console.print(Text(f"           {terminal(item['formula'])}"), soft_wrap=True)
+            console.print(f"           [dim]{markup(item['source'])} — kernels "
+                          f"{markup(item['versions'])}[/dim]", soft_wrap=True)
