@@ -7,6 +7,7 @@ an alias bomb, and its repr must never be built.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel
@@ -24,13 +25,17 @@ _EXPECTED = {
 
 
 def describe(error: dict[str, Any], prefix: tuple[Any, ...],
-             yaml_text: str | None) -> tuple[str, str]:
-    """``(location, message)`` for one pydantic error dict."""
+             yaml_text: str | Callable[[tuple[Any, ...]], str | None] | None
+             ) -> tuple[str, str]:
+    """``(location, message)`` for one pydantic error dict.  ``yaml_text`` is the YAML
+    text, or a function giving the position of a path (one machine of a large fleet,
+    :mod:`memmapcalc.config.stream`)."""
     loc = tuple(part for part in error["loc"] if not str(part).startswith("function-"))
     path = (*prefix, *loc)
     location = ".".join(str(part) for part in path) or "(top level)"
     if yaml_text is not None:
-        position = yaml_position(yaml_text, path)
+        position = (yaml_text(path) if callable(yaml_text) else
+                    yaml_position(yaml_text, path))
         if position:
             location = f"{location} ({position})"
     return location, _message(error, loc)
@@ -84,6 +89,14 @@ def yaml_position(text: str, path: tuple[Any, ...]) -> str | None:
         node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError:
         return None
+    return node_position(node, path)
+
+
+def node_position(node: Any, path: tuple[Any, ...]) -> str | None:
+    """``line L, column C`` of the node at ``path`` below ``node`` (the deepest node of
+    the path that exists: a key a fleet's defaults gave points at the machine)."""
+    import yaml
+
     for part in path:
         if isinstance(node, yaml.MappingNode):
             matches = [(k, v) for k, v in node.value if str(k.value) == str(part)]

@@ -60,7 +60,9 @@ def parse_document(text: str, fmt: str, source: str) -> Any:
     return data
 
 
-def _parse_json(text: str, source: str) -> Any:
+def json_decoder(source: str) -> json.JSONDecoder:
+    """The strict JSON decoder: duplicate keys and NaN/Infinity are errors naming ``source``."""
+
     def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key, value in pairs:
@@ -73,10 +75,14 @@ def _parse_json(text: str, source: str) -> Any:
         raise InputError(source, f"{name} is not a JSON number; sizes are integers or strings "
                          f"such as \"16G\"")
 
+    return json.JSONDecoder(object_pairs_hook=no_duplicates, parse_constant=no_constant)
+
+
+def _parse_json(text: str, source: str) -> Any:
     if not text.strip():
         return None
     try:
-        return json.loads(text, object_pairs_hook=no_duplicates, parse_constant=no_constant)
+        return json_decoder(source).decode(text)
     except json.JSONDecodeError as error:
         raise InputError(source, f"invalid JSON: {error.msg}",
                          f"line {error.lineno}, column {error.colno}") from None
@@ -102,10 +108,17 @@ def _parse_yaml(text: str, source: str) -> Any:
 
     try:
         return yaml.load(text, Loader=StrictLoader)  # noqa: S506 - StrictLoader is a SafeLoader
-    except yaml.MarkedYAMLError as error:
+    except yaml.YAMLError as error:
+        raise yaml_error(error, source) from None
+
+
+def yaml_error(error: Exception, source: str) -> InputError:
+    """A PyYAML error as the file's input error, with line and column when it has them."""
+    import yaml
+
+    if isinstance(error, yaml.MarkedYAMLError):
         mark = error.problem_mark or error.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
         problem = ", ".join(part for part in (error.context, error.problem) if part) or "syntax error"
-        raise InputError(source, f"invalid YAML: {problem}", where) from None
-    except yaml.YAMLError as error:
-        raise InputError(source, f"invalid YAML: {error}") from None
+        return InputError(source, f"invalid YAML: {problem}", where)
+    return InputError(source, f"invalid YAML: {error}")
