@@ -76,3 +76,26 @@ def test_large_fleet_is_read_lazily(tmp_path: Path) -> None:
     loaded = list(load.iter_path(str(path)))
     assert len(loaded) == 12000 and loaded[-1].name == "m11999"
     assert loaded[5].machine is not None and str(loaded[5].machine.kernel.version) == "6.8"
+
+
+def _check_results(*paths: str) -> list[dict[str, Any]]:
+    from memmapcalc.commands.check import Checker
+
+    return Checker((), False).files(list(paths))
+
+
+@pytest.mark.parametrize("paths", [(), ("configs",), ("configs/zvm-lnx01-6.19.yaml",),
+                                   ("tests/corpus",)])
+def test_streamed_json_is_the_rendered_document(paths: tuple[str, ...]) -> None:
+    import io
+    import json
+
+    from memmapcalc.config.load import iter_inputs
+    from memmapcalc.render import RenderOptions, json_format
+
+    results = _check_results(*[item if isinstance(item, str) else item.source
+                               for item in iter_inputs(list(paths))]) if paths else []
+    stream_out = io.StringIO()
+    json_format.write(iter(results), stream_out, RenderOptions())
+    assert stream_out.getvalue() == json_format.render(results, RenderOptions())
+    assert json.loads(stream_out.getvalue())["summary"]["checked"] == len(results)
