@@ -106,7 +106,8 @@ def node_position(node: Any, path: tuple[Any, ...]) -> str | None:
             node = value if part != path[-1] or isinstance(value, yaml.CollectionNode) else key
             if part == path[-1]:
                 node = value
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+        elif (isinstance(node, yaml.SequenceNode) and isinstance(part, int)
+              and part < len(node.value)):
             node = node.value[part]
         else:
             break

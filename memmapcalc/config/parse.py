@@ -119,6 +119,7 @@ def yaml_error(error: Exception, source: str) -> InputError:
     if isinstance(error, yaml.MarkedYAMLError):
         mark = error.problem_mark or error.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
-        problem = ", ".join(part for part in (error.context, error.problem) if part) or "syntax error"
+        problem = (", ".join(part for part in (error.context, error.problem) if part)
+                   or "syntax error")
         return InputError(source, f"invalid YAML: {problem}", where)
     return InputError(source, f"invalid YAML: {error}")
