@@ -311,7 +311,7 @@ def to_text(document: dict[str, Any], colored: bool) -> str:
 
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=colored, no_color=not colored, width=WIDTH,
-                      highlight=False, soft_wrap=False, legacy_windows=False)
+                      highlight=False, soft_wrap=False, emoji=False, legacy_windows=False)
     machine = document["machine"]
     points = document["points"]
     sizes = [point["online"] for point in points]

@@ -204,7 +204,7 @@ def _text(entries: list[tuple[dict[str, Any], Plan | None]], colored: bool) -> s
 
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=colored, no_color=not colored, width=WIDTH,
-                      highlight=False, soft_wrap=False, legacy_windows=False)
+                      highlight=False, soft_wrap=False, emoji=False, legacy_windows=False)
     for entry, planned in entries:
         _machine(console, entry, planned)
     return buffer.getvalue()

@@ -31,7 +31,7 @@ from typing import Any
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 #: What a terminal or a line-oriented reader must not get raw.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029"
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029"
                      "\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 #: The same, newline and tab allowed (multi-line messages, XML text).
 _UNSAFE_KEEP_LINES = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f"
@@ -65,8 +65,8 @@ def valid(text: str) -> str:
 
 
 def terminal(value: Any) -> str:
-    """For one line on a terminal or in a log: no control, separator or bidi character
-    and valid UTF-8."""
+    """For one line on a terminal or in a log: no control character (tab and newline
+    included), separator or bidi character, and valid UTF-8."""
     return _sub(_UNSAFE, str(value))
 
 
