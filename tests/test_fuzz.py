@@ -39,3 +39,17 @@ def test_mutations_are_deterministic() -> None:
     first = [fuzz.mutate(random.Random(3), seeds[0], seeds) for _ in range(5)]
     again = [fuzz.mutate(random.Random(3), seeds[0], seeds) for _ in range(5)]
     assert first == again
+
+
+def test_render_target_catches_unescaped_names(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The render-names target finds a raw ESC when text output stops escaping names."""
+    import pytest
+
+    import memmapcalc.render.text as text
+
+    fuzz = _fuzz_module()
+    target = next(t for t in fuzz.targets() if t.name == "render-names")
+    target.call(b"a\x1b[2Jb\n\xff.yaml")  # escaped: fine
+    monkeypatch.setattr(text, "terminal", str)
+    with pytest.raises(fuzz.Finding):
+        target.call(b"a\x1b[2Jb\nplain.yaml")
