@@ -15,7 +15,7 @@ from typing import Any
 
 from rich.cells import cell_len
 from rich.console import Console
-from rich.text import Text
+from rich.text import Span, Text
 
 from memmapcalc.render import RenderOptions
 from memmapcalc.render.findings import headline, words
@@ -120,16 +120,19 @@ def _budget_table(r: dict[str, Any]) -> list[Text]:
                  (human_size(r["margin"]), style), (_percent(r["margin"], online), None)])
     widths = [max(cell_len(text) for text, _ in column) for column in zip(*rows, strict=True)]
     lines = []
-    for row in rows:
-        line = Text()
+    for row in rows:  # the plain line and its styled spans, built at once (fast)
+        parts: list[str] = []
+        spans: list[Span] = []
+        offset = 0
         for index, ((text, cell_style), width) in enumerate(zip(row, widths, strict=True)):
             pad = " " * (width - cell_len(text))
-            if index:
-                line.append("  " + pad)
-            line.append(text, style=cell_style)
-            if not index:
-                line.append(pad)
-        lines.append(line)
+            lead, tail = ("  " + pad, "") if index else ("", pad)
+            start = offset + len(lead)
+            if cell_style:
+                spans.append(Span(start, start + len(text), cell_style))
+            parts.append(lead + text + tail)
+            offset = start + len(text) + len(tail)
+        lines.append(Text("".join(parts), spans=spans))
     return lines
 
 
