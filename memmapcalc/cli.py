@@ -104,8 +104,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _say(message: str) -> None:
+    from memmapcalc.render.safe import terminal  # (a name in an error is the user's text)
+
     try:
-        click.echo(message, err=True)
+        click.echo(terminal(message), err=True)
     except (OSError, ValueError):  # stderr closed too: nothing left to tell
         pass
 

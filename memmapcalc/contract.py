@@ -68,10 +68,15 @@ def error_dict(loaded: Loaded) -> dict[str, Any]:
 def document(results: list[dict[str, Any]]) -> dict[str, Any]:
     """The whole ``--format json`` document."""
     verdicts = [r["verdict"] for r in results]
+    return {**head({v: verdicts.count(v) for v in ("pass", "warn", "fail", "error")}),
+            "results": results}
+
+
+def head(counts: dict[str, int]) -> dict[str, Any]:
+    """The document's keys before ``results``, from the count of each verdict."""
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "memmapcalc", "version": __version__},
-        "summary": {"checked": len(results), **{v: verdicts.count(v)
-                                                for v in ("pass", "warn", "fail", "error")}},
-        "results": results,
+        "summary": {"checked": sum(counts.values()),
+                    **{v: counts.get(v, 0) for v in ("pass", "warn", "fail", "error")}},
     }

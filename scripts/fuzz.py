@@ -40,7 +40,11 @@ TOKENS = [b": ", b"\n", b"  ", b"- ", b"[", b"]", b"{", b"}", b",", b"&a ", b"*a
           b'"memory": ', b"machines:", b"defaults:", b"[" * 64, b"9" * 40,
           b"XSTORE = none", b"CPU 00  ID  FF0C452E20978000", b"DASD 0100 3390", b" " * 72,
           b'"initial-memory": ', b'"maximum-memory": ', b'"reserved-memory": ',
-          b'"central-storage": ', b'"reserved-central-storage": ', b'"partitions": ']
+          b'"central-storage": ', b'"reserved-central-storage": ', b'"partitions": ',
+          # hostile names (issue 11): rich markup, terminal controls, separators, bidi, not UTF-8
+          b"[/x]", b"[bold]", b"[/]", b":smile:", b"\x1b[2J", b"\x1b]8;;x\x07", b"\r", b"\x7f",
+          "\u0085".encode(), "\u2028".encode(), "\u2029".encode(), "\u202e".encode(),
+          "\u2066".encode(), b"\x9b", b"\xed\xa0\x80", b"\\ud800", b"\\u2028", b"\\e"]
 
 #: Strategies of issue 11 (each a class of input that once ended in an internal error or a
 #: hang): explicit YAML tags, integers over Python's 4300-digit limit, sizes and versions
@@ -64,6 +68,9 @@ HUGE_SUMMARIES = [b"Memory block size:                128M\nTotal online memory:
                   b"Total offline memory:   1023.9P\n"]
 STRATEGY_TOKENS = YAML_TAGS + HUGE_INTEGERS + WEIRD_SIZES + HUGE_SUMMARIES
 _NUMBER = re.compile(rb"[0-9]+(?:[KMGTPE](?:iB)?)?")
+#: Seeds of the render target: "name\npath" (bytes: the path need not be UTF-8).
+NAME_SEEDS = [b"lnx01\nconfigs/lnx01.yaml", b"[/x] evil\n[bold]x.yaml", b"a\x1b[2Jb\n\xff.yaml",
+              "a\u2028b\u0085c\u202e\nls\u2028.yaml".encode(), b"\x00\x7f\x9b\n\r\t.json"]
 
 
 class Finding(Exception):
@@ -111,6 +118,7 @@ def targets() -> list[Target]:
     configs = [(ROOT / "configs", (".yaml", ".yml", ".toml", ".json")),
                (ROOT / "tests" / "corpus" / "config", ())]
     found = [Target(f"load-{fmt}", loader(fmt), _seeds(configs)) for fmt in ("yaml", "toml", "json")]
+    found.append(_render_target())
     found.extend(_importer_targets())
     found.append(_override_target())
     return found
@@ -130,6 +138,55 @@ def _override_target() -> Target:
 
     seeds = [b"4G", b"256M", b"6.8", b"true", b"[4G, 4G]", b"4096", *STRATEGY_TOKENS[:20]]
     return Target("set-override", run, seeds, (UsageError,))
+
+
+#: What a text (uncoloured) or GitHub report may never carry raw (a tab is harmless).
+_RAW = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+
+
+def _render_target() -> Target:
+    """A machine and an unreadable config named by the fuzzed bytes (``name\\npath``,
+    decoded as file names are) through every format: valid UTF-8, machine formats
+    parse, text and GitHub lines carry no raw control character (issue 11, 5 and 9)."""
+    import json
+    import re
+    from xml.etree import ElementTree
+
+    from memmapcalc.config.load import Loaded, machine_from_mapping
+    from memmapcalc.contract import error_dict, result_dict
+    from memmapcalc.core.evaluate import evaluate
+    from memmapcalc.errors import InputError
+    from memmapcalc.render import FORMATS, RenderOptions, renderer
+
+    raw_pattern = re.compile(_RAW)
+    machine = machine_from_mapping({"memory": {"online": "4G", "standby": "252G",
+                                               "increment": "8M"}, "kernel": {"version": "6.8"}})
+    evaluation = evaluate(machine)
+
+    def run(raw: bytes) -> object:
+        name, _, path = raw.decode("utf-8", "surrogateescape").partition("\n")
+        results = [result_dict(Loaded(path, name, machine), evaluation),
+                   error_dict(Loaded(path, name, None, InputError(path, f"{name!r} is not a size",
+                                                                  name)))]
+        for fmt in FORMATS:
+            for color in ((False, True) if fmt == "text" else (False,)):
+                out = renderer(fmt)(results, RenderOptions(color=color, explain=True))
+                out.encode("utf-8")  # raises on a lone surrogate: invalid UTF-8 out
+                if fmt in ("json", "sarif"):
+                    json.loads(out)
+                elif fmt == "jsonl" and [json.loads(line)["name"] for line in out.splitlines()] \
+                        != [r["name"] for r in json.loads(f"[{','.join(out.splitlines())}]")]:
+                    raise Finding("jsonl lines do not parse one by one")
+                elif fmt == "junit":
+                    ElementTree.fromstring(out)
+                if (fmt == "github" or (fmt == "text" and not color)) and \
+                        raw_pattern.search(out.replace("\t", " ")):
+                    raise Finding(f"raw control character in {fmt} output")
+                if fmt == "jsonl" and len(out.splitlines()) != len(results):
+                    raise Finding("jsonl line count is not the result count")
+        return None
+
+    return Target("render-names", run, NAME_SEEDS)
 
 
 def _importer_targets() -> list[Target]:

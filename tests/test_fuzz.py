@@ -46,3 +46,17 @@ def test_short_consistency_run_finds_no_mismatch() -> None:
     lines: list[str] = []
     assert fuzz.consistency(240, seed=20261201, log=lines.append) == []
     assert "checked 240 configs alone and in shuffled batches of 16" in lines[0]
+
+
+def test_render_target_catches_unescaped_names(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The render-names target finds a raw ESC when text output stops escaping names."""
+    import pytest
+
+    import memmapcalc.render.text as text
+
+    fuzz = _fuzz_module()
+    target = next(t for t in fuzz.targets() if t.name == "render-names")
+    target.call(b"a\x1b[2Jb\n\xff.yaml")  # escaped: fine
+    monkeypatch.setattr(text, "terminal", str)
+    with pytest.raises(fuzz.Finding):
+        target.call(b"a\x1b[2Jb\nplain.yaml")

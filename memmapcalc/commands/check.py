@@ -143,7 +143,9 @@ class Tally:
         for result in results:
             self.counts[result["verdict"]] += 1
             if self.tell_errors and result["verdict"] == "error":
-                click.echo(f"memmapcalc: error: {result['error']}", err=True)
+                from memmapcalc.render.safe import terminal
+
+                click.echo(f"memmapcalc: error: {terminal(result['error'])}", err=True)
             yield result
 
     def summary(self) -> str:

@@ -119,9 +119,9 @@ def frontier(config: str | None, machine_name: str | None, online: tuple[int, in
     base = _overlay(base, kernel, increment, block_size, edat1, settings)
     document = compute(base, source, name, sizes)
     if fmt == "json":
-        import json
+        from memmapcalc.render.safe import dumps
 
-        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        text = dumps(document, indent=2) + "\n"
     elif fmt == "csv":
         text = to_csv(document)
     else:
@@ -306,24 +306,25 @@ def to_text(document: dict[str, Any], colored: bool) -> str:
     from rich.console import Console
     from rich.table import Table
 
+    from memmapcalc.render.safe import markup
     from memmapcalc.units import format_size
 
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=colored, no_color=not colored, width=WIDTH,
-                      highlight=False, soft_wrap=False, legacy_windows=False)
+                      highlight=False, soft_wrap=False, emoji=False, legacy_windows=False)
     machine = document["machine"]
     points = document["points"]
     sizes = [point["online"] for point in points]
     span = (f"online {format_size(sizes[0])}" if len(sizes) == 1 else
             f"online {format_size(sizes[0])} to {format_size(sizes[-1])}, {len(sizes)} sizes")
-    console.print(f"[bold]largest standby that IPLs[/bold] — {machine['name']}  "
-                  f"[dim]{machine['path']}[/dim]; {span}", soft_wrap=True)
+    console.print(f"[bold]largest standby that IPLs[/bold] — {markup(machine['name'])}  "
+                  f"[dim]{markup(machine['path'])}[/dim]; {span}", soft_wrap=True)
     table = Table(box=None, padding=(0, 1), show_edge=False, pad_edge=False)
     table.add_column("       online", justify="right", no_wrap=True)
     behaviours = document["behaviours"]
     for behaviour in behaviours:
         kernel = behaviour["kernel"] or "—"
-        head = f"{behaviour['mainline']}\n{_HEADS[behaviour['key']]}\n{kernel}"
+        head = f"{behaviour['mainline']}\n{_HEADS[behaviour['key']]}\n{markup(kernel)}"
         table.add_column(head + ("\n(yours)" if behaviour["yours"] else ""), justify="right",
                          no_wrap=True)
     for point in points:
@@ -334,7 +335,7 @@ def to_text(document: dict[str, Any], colored: bool) -> str:
     for behaviour in behaviours:
         if not behaviour["applicable"] or not behaviour["effective"]:
             console.print(f"       [dim]{behaviour['mainline']} {_HEADS[behaviour['key']]}: "
-                          f"{behaviour['why']}[/dim]", soft_wrap=True)
+                          f"{markup(behaviour['why'])}[/dim]", soft_wrap=True)
     console.print()
     _chart(console, document)
     return buffer.getvalue()

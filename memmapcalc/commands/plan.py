@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from memmapcalc.render.safe import markup
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -189,9 +191,8 @@ def _after_dict(after: AfterIpl) -> dict[str, Any]:
 
 
 def _json_document(entries: list[dict[str, Any]]) -> str:
-    import json
-
     from memmapcalc import __version__
+    from memmapcalc.render.safe import dumps
 
     verdicts = [entry["verdict"] for entry in entries]
     document = {"schema_version": SCHEMA_VERSION,
@@ -199,7 +200,7 @@ def _json_document(entries: list[dict[str, Any]]) -> str:
                 "summary": {"planned": len(entries), **{v: verdicts.count(v) for v in
                                                         ("pass", "warn", "fail", "error")}},
                 "plans": entries}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return dumps(document, indent=2) + "\n"
 
 
 # --------------------------------------------------------------------------- text
@@ -210,7 +211,7 @@ def _text(entries: list[tuple[dict[str, Any], Plan | None]], colored: bool) -> s
 
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=colored, no_color=not colored, width=WIDTH,
-                      highlight=False, soft_wrap=False, legacy_windows=False)
+                      highlight=False, soft_wrap=False, emoji=False, legacy_windows=False)
     for entry, planned in entries:
         _machine(console, entry, planned)
     return buffer.getvalue()
@@ -219,26 +220,28 @@ def _text(entries: list[tuple[dict[str, Any], Plan | None]], colored: bool) -> s
 def _machine(console: Console, entry: dict[str, Any], planned: Plan | None) -> None:
     from rich.text import Text
 
+    from memmapcalc.render.safe import terminal
+
     head = Text()
     head.append(f"{entry['verdict'].upper():5}", style=_STYLE[entry["verdict"]])
-    head.append(f"  {entry['name']}", style="bold")
-    head.append(f"  {entry['path']}", style="dim")
+    head.append(f"  {terminal(entry['name'])}", style="bold")
+    head.append(f"  {terminal(entry['path'])}", style="dim")
     console.print(head)
     if planned is None:
         if entry["error"] is not None:
-            console.print(f"       {entry['error']}", soft_wrap=True)
+            console.print(Text(f"       {terminal(entry['error'])}"), soft_wrap=True)
         else:
-            console.print(f"       [dim]note: {entry['note']}[/dim]", soft_wrap=True)
+            console.print(f"       [dim]note: {markup(entry['note'])}[/dim]", soft_wrap=True)
             for tip in entry["advice"]:
-                console.print(f"       [bold]fix:[/bold] {tip}", soft_wrap=True)
+                console.print(f"       [bold]fix:[/bold] {markup(tip)}", soft_wrap=True)
         console.print()
         return
-    console.print(f"       as configured: {_configured(planned)}", soft_wrap=True)
+    console.print(f"       as configured: {markup(_configured(planned))}", soft_wrap=True)
     console.print(_behaviour_table(planned), new_line_start=True)
     _changes(console, planned)
     _after(console, planned.after_ipl)
     for note in planned.evaluation.notes:
-        console.print(f"       [dim]note: {note}[/dim]", soft_wrap=True)
+        console.print(f"       [dim]note: {markup(note)}[/dim]", soft_wrap=True)
     console.print()
 
 
@@ -287,7 +290,7 @@ def _kernel_cell(column: Column) -> str:
     variant = column.variant
     if variant.params is None:
         return "n/a"
-    return variant.kernel + ("" if variant.effective else " ²")
+    return markup(variant.kernel) + ("" if variant.effective else " ²")
 
 
 def _cell(column: Column, render: Any) -> str:
@@ -371,13 +374,13 @@ def _changes(console: Console, planned: Plan) -> None:
         variant = column.variant
         if variant.params is None or not variant.effective:
             console.print(f"       [dim]{variant.spec.mainline} {_HEADS[variant.key]}: "
-                          f"{variant.why}[/dim]", soft_wrap=True)
+                          f"{markup(variant.why)}[/dim]", soft_wrap=True)
     if planned.changes:
         console.print("       changes that make it IPL, each verified by re-running the model "
                       "(cheapest first):")
         for index, change in enumerate(planned.changes, 1):
             lead = "[bold]cheapest:[/bold] " if index == 1 else ""
-            console.print(f"       {index}. {lead}{_change_line(change)}", soft_wrap=True)
+            console.print(f"       {index}. {lead}{markup(_change_line(change))}", soft_wrap=True)
     elif not planned.evaluation.ipl:
         console.print("       no single change of online memory, standby memory, kernel parameter "
                       "or kernel makes this machine IPL: check kernel.image, kernel.initramfs, "
@@ -385,7 +388,7 @@ def _changes(console: Console, planned: Plan) -> None:
     else:
         console.print("       limits, each verified by re-running the model:")
         for change in planned.limits:
-            console.print(f"       - {_change_line(change)}", soft_wrap=True)
+            console.print(f"       - {markup(_change_line(change))}", soft_wrap=True)
 
 
 def _change_line(change: Change) -> str:
@@ -406,7 +409,7 @@ def _after(console: Console, after: AfterIpl) -> None:
         name = ("without memmap-on-memory" if way is after.without else
                 "with memmap-on-memory")
         if not way.available:
-            console.print(f"         {name}: {way.why}", soft_wrap=True)
+            console.print(f"         {name}: {markup(way.why)}", soft_wrap=True)
             continue
         if not way.ipl:
             console.print(f"         {name}: does not IPL, nothing to bring into use",
@@ -428,8 +431,8 @@ def _after(console: Console, after: AfterIpl) -> None:
                       f"brought into use ({way.limit}); usable memory then {usable}",
                       soft_wrap=True)
         if way.memmap_on_memory and after.era is StandbyHandling.DEFERRED:
-            console.print(f"           {way.why}", soft_wrap=True)
+            console.print(f"           {markup(way.why)}", soft_wrap=True)
     for note in after.notes:
-        console.print(f"         [dim]{note}[/dim]", soft_wrap=True)
+        console.print(f"         [dim]{markup(note)}[/dim]", soft_wrap=True)
 
 

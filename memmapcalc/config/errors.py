@@ -7,6 +7,7 @@ an alias bomb, and its repr must never be built.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel
@@ -24,13 +25,16 @@ _EXPECTED = {
 
 
 def describe(error: dict[str, Any], prefix: tuple[Any, ...],
-             yaml_text: str | None) -> tuple[str, str]:
-    """``(location, message)`` for one pydantic error dict."""
+             yaml_text: str | Callable[[tuple[Any, ...], bool], str | None] | None
+             ) -> tuple[str, str]:
+    """``(location, message)`` for one pydantic error dict.  ``yaml_text`` is the YAML
+    text, or a function giving the position of a path (one machine of a large fleet,
+    :mod:`memmapcalc.config.stream`)."""
     loc = tuple(part for part in error["loc"] if not str(part).startswith("function-"))
     path = (*prefix, *loc)
     location = ".".join(str(part) for part in path) or "(top level)"
     if yaml_text is not None:
-        position = yaml_position(yaml_text, path, at_key=error["type"] == "extra_forbidden")
+        position = position_of(yaml_text, path, at_key=error["type"] == "extra_forbidden")
         if position:
             location = f"{location} ({position})"
     return location, _message(error, loc)
@@ -101,6 +105,27 @@ def yaml_position(text: str, path: tuple[Any, ...], at_key: bool = False) -> str
     if node is None:
         return None
     mark = node.start_mark
+    return f"line {mark.line + 1}, column {mark.column + 1}"
+
+
+def position_of(positions: str | Callable[[tuple[Any, ...], bool], str | None] | None,
+                path: tuple[Any, ...], at_key: bool = False) -> str | None:
+    """``line L, column C`` of ``path`` from what gives positions: the YAML text, or a
+    function of the path (one machine of a large fleet, :mod:`memmapcalc.config.stream`)."""
+    if positions is None:
+        return None
+    if callable(positions):
+        return positions(path, at_key)
+    return yaml_position(positions, path, at_key)
+
+
+def node_position(node: Any, path: tuple[Any, ...], at_key: bool = False) -> str | None:
+    """``line L, column C`` of the node at ``path`` below ``node`` (the deepest node of the
+    path that exists: a key a fleet's defaults gave points at the machine)."""
+    found, _ = _walk(node, path, at_key)
+    if found is None:
+        return None
+    mark = found.start_mark
     return f"line {mark.line + 1}, column {mark.column + 1}"
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -25,6 +25,10 @@ from memmapcalc.errors import InputError
 
 if TYPE_CHECKING:
     from memmapcalc.overrides import Override
+
+#: Where YAML positions come from: the document's text, a function of a field path (one
+#: machine of a large fleet, :mod:`memmapcalc.config.stream`), or nothing (JSON, TOML).
+YamlPositions = str | Callable[[tuple[Any, ...], bool], str | None] | None
 
 #: How standard input is named in results when ``--stdin-filename`` is not given.
 STDIN_NAME = "<stdin>"
@@ -188,16 +192,23 @@ def iter_stdin(filename: str | None = None,
 def iter_bytes(raw: bytes, source: str, fmt: str,
                overrides: Sequence[Override] = ()) -> Iterator[Loaded]:
     """Machines of a document given as bytes (a file's or stdin's), one at a time."""
+    from memmapcalc.config.stream import lazy_fleet
+
     try:
         text = decode(raw, source)
-        data = parse_document(text, fmt, source)
+        fleet = lazy_fleet(text, fmt, source)
+        if fleet is None:
+            data = parse_document(text, fmt, source)
     except InputError as error:
         yield Loaded(source, default_name(source), None, error)
+        return
+    if fleet is not None:  # a large fleet: machine by machine (memmapcalc.config.stream)
+        yield from _iter_fleet(fleet.head, fleet.count, fleet.machines(), source, overrides)
         return
     yield from iter_document(data, source, text if fmt == "yaml" else None, overrides)
 
 
-def iter_document(data: Any, source: str, yaml_text: str | None = None,
+def iter_document(data: Any, source: str, yaml_text: YamlPositions = None,
                   overrides: Sequence[Override] = ()) -> Iterator[Loaded]:
     """One machine, or a fleet ``{machines: [...], defaults: {...}}``, one at a time.
 
@@ -216,14 +227,26 @@ def iter_document(data: Any, source: str, yaml_text: str | None = None,
     if "machines" not in data:
         yield _one(data, source, stem, (), yaml_text, overrides)
         return
+    machines = data["machines"]
+    entries = ((entry, yaml_text) for entry in machines) if isinstance(machines, list) else None
+    count = len(machines) if isinstance(machines, list) else 0
+    yield from _iter_fleet(data, count, entries, source, overrides)
+
+
+def _iter_fleet(data: dict[str, Any], count: int, entries: Iterator[tuple[Any, Any]] | None,
+                source: str, overrides: Sequence[Override] = ()) -> Iterator[Loaded]:
+    """The machines of a fleet: ``data`` its top-level keys, ``entries`` each machine's
+    mapping with what gives positions in it (the YAML text, or a function), ``None`` when
+    ``machines`` is not a list."""
+    stem = default_name(source)
     unknown = sorted(set(data) - {"machines", "defaults", "$schema"})
-    machines, defaults = data.get("machines"), data.get("defaults", {})
+    defaults = data.get("defaults", {})
     if unknown:
         yield Loaded(source, stem, None, InputError(
             source, f"unknown key {unknown[0]!r} beside 'machines'; a fleet file has machines, "
             f"defaults and $schema", unknown[0]))
         return
-    if not isinstance(machines, list) or not machines:
+    if entries is None or not count:
         yield Loaded(source, stem, None, InputError(
             source, "must be a non-empty list of machine mappings", "machines"))
         return
@@ -232,7 +255,7 @@ def iter_document(data: Any, source: str, yaml_text: str | None = None,
             source, f"must be a mapping of machine keys, got {_kind(defaults)}", "defaults"))
         return
     seen: dict[str, int] = {}
-    for index, entry in enumerate(machines):
+    for index, (entry, positions) in enumerate(entries):
         name = f"{stem}[{index}]"
         if not isinstance(entry, dict):
             loaded = Loaded(source, name, None, InputError(
@@ -241,25 +264,25 @@ def iter_document(data: Any, source: str, yaml_text: str | None = None,
             merged = deep_merge(defaults, entry)
             if "name" in merged and isinstance(merged["name"], str):
                 name = merged["name"]
-            loaded = _one(merged, source, name, ("machines", index), yaml_text, overrides)
+            loaded = _one(merged, source, name, ("machines", index), positions, overrides)
         if loaded.name in seen:
-            loaded = _duplicate(loaded, index, seen[loaded.name], entry, yaml_text)
+            loaded = _duplicate(loaded, index, seen[loaded.name], entry, positions)
         else:
             seen[loaded.name] = index
         yield loaded
 
 
 def _duplicate(loaded: Loaded, index: int, first: int, entry: Any,
-               yaml_text: str | None) -> Loaded:
+               positions: YamlPositions) -> Loaded:
     """A fleet machine named like an earlier one: an input error, since the name (with the
     file) identifies the machine in every report (SARIF fingerprints, JUnit test cases, the
     GitHub annotations and the JSON ``name``); the first machine of that name is checked."""
-    from memmapcalc.config.errors import yaml_position
+    from memmapcalc.config.errors import position_of
 
     own = isinstance(entry, dict) and "name" in entry
     path: tuple[Any, ...] = ("machines", index, "name") if own else ("machines", index)
     location = f"machines[{index}]" + (".name" if own else "")
-    position = yaml_position(yaml_text, path) if yaml_text else None
+    position = position_of(positions, path)
     if position:
         location = f"{location} ({position})"
     message = (f"machine name {loaded.name!r} is also the name of machines[{first}]; names "
@@ -280,7 +303,7 @@ def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]
 
 
 def _one(data: dict[str, Any], source: str, name: str, prefix: tuple[Any, ...],
-         yaml_text: str | None, overrides: Sequence[Override] = ()) -> Loaded:
+         yaml_text: YamlPositions, overrides: Sequence[Override] = ()) -> Loaded:
     try:
         machine = machine_from_mapping(data, source, name, prefix, yaml_text, overrides)
     except InputError as error:
@@ -289,7 +312,7 @@ def _one(data: dict[str, Any], source: str, name: str, prefix: tuple[Any, ...],
 
 
 def machine_from_mapping(data: Any, source: str = "<mapping>", name: str | None = None,
-                         prefix: tuple[Any, ...] = (), yaml_text: str | None = None,
+                         prefix: tuple[Any, ...] = (), yaml_text: YamlPositions = None,
                          overrides: Sequence[Override] = ()) -> Machine:
     """Validate a mapping as a machine (types, units, unknown keys, then consistency).
 
@@ -317,14 +340,13 @@ def machine_from_mapping(data: Any, source: str = "<mapping>", name: str | None 
     try:
         check_machine(machine)
     except FieldError as error:
-        from memmapcalc.config.errors import yaml_position
+        from memmapcalc.config.errors import position_of
 
         field = tuple(error.field.split("."))
         path = (*prefix, *field)
         location = ".".join(str(part) for part in path)
         culprit = _blamed(overrides, field)
-        position = (yaml_position(yaml_text, path) if yaml_text is not None and not culprit
-                    else None)
+        position = None if culprit else position_of(yaml_text, path)
         location = f"{location} ({position})" if position else f"{location}{culprit}"
         raise InputError(source, error.message, location) from None
     if machine.name is None and name is not None:

@@ -64,7 +64,10 @@ def parse_document(text: str, fmt: str, source: str) -> Any:
     return data
 
 
-def _parse_json(text: str, source: str) -> Any:
+def json_decoder(source: str, text: str = "") -> json.JSONDecoder:
+    """The strict JSON decoder: duplicate keys, NaN/Infinity and integers of more than
+    MAX_DIGITS digits are errors naming ``source`` (and, given the ``text``, the place)."""
+
     def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key, value in pairs:
@@ -82,11 +85,15 @@ def _parse_json(text: str, source: str) -> Any:
             raise too_long(text, source)
         return int(digits)
 
+    return json.JSONDecoder(object_pairs_hook=no_duplicates, parse_constant=no_constant,
+                            parse_int=bounded_int)
+
+
+def _parse_json(text: str, source: str) -> Any:
     if not text.strip():
         return None
     try:
-        return json.loads(text, object_pairs_hook=no_duplicates, parse_constant=no_constant,
-                          parse_int=bounded_int)
+        return json_decoder(source, text).decode(text)
     except json.JSONDecodeError as error:
         raise InputError(source, f"invalid JSON: {error.msg}",
                          f"line {error.lineno}, column {error.colno}") from None
@@ -132,13 +139,21 @@ def _parse_yaml(text: str, source: str) -> Any:
 
     try:
         return yaml.load(text, Loader=StrictLoader)  # StrictLoader is a SafeLoader
-    except yaml.MarkedYAMLError as error:
+    except yaml.YAMLError as error:
+        raise yaml_error(error, source, text) from None
+
+
+def yaml_error(error: Exception, source: str, text: str = "") -> InputError:
+    """A PyYAML error as the file's input error, with line and column when it has them
+    (and, given the ``text``, a tab where indentation was expected named as such)."""
+    import yaml
+
+    if isinstance(error, yaml.MarkedYAMLError):
         mark = error.problem_mark or error.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
         problem = (", ".join(part for part in (error.context, error.problem) if part)
                    or "syntax error")
         if mark is not None and _char_at(text, mark.line, mark.column) == "\t":
             problem = "tabs are not allowed for indentation in YAML; use spaces"
-        raise InputError(source, f"invalid YAML: {problem}", where) from None
-    except yaml.YAMLError as error:
-        raise InputError(source, f"invalid YAML: {error}") from None
+        return InputError(source, f"invalid YAML: {problem}", where)
+    return InputError(source, f"invalid YAML: {error}")

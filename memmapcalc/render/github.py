@@ -6,7 +6,10 @@ Escaping is exactly that of actions/toolkit ``packages/core/src/command.ts``
 (``escapeData``/``escapeProperty``): in the message ``%`` → ``%25``, CR → ``%0D``,
 LF → ``%0A``; in property values additionally ``:`` → ``%3A`` and ``,`` → ``%2C``.
 Without it a file name with a comma or a multi-line message would break the
-annotation.  Properties are written in the toolkit's order (title, file, line, col) and,
+annotation.  Before that, control, separator and bidi characters and lone surrogates in
+names, paths and messages become visible escapes (:func:`memmapcalc.render.safe.lines`):
+the runner reads the log line by line and would act on a raw ESC, NUL or U+2028.
+Properties are written in the toolkit's order (title, file, line, col) and,
 as there, an empty property is left out.
 """
 
@@ -17,6 +20,7 @@ from typing import Any, TextIO
 
 from memmapcalc.render import RenderOptions
 from memmapcalc.render.findings import error_position, message, title
+from memmapcalc.render.safe import lines
 
 _COMMAND = {"fail": "error", "error": "error", "warn": "warning"}
 #: How results name standard input read without --stdin-filename (config.load.STDIN_NAME).
@@ -24,8 +28,9 @@ STDIN_NAME = "<stdin>"
 
 
 def escape_data(text: str) -> str:
-    """actions/toolkit ``escapeData``: for the message after ``::``."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """actions/toolkit ``escapeData``: for the message after ``::`` (control characters
+    made visible first)."""
+    return lines(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:

@@ -15,8 +15,14 @@ from collections.abc import Iterable
 from typing import Any, TextIO
 
 from memmapcalc.render import RenderOptions
+from memmapcalc.render.safe import json_text
 
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_raw_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _encode(result: dict[str, Any]) -> str:
+    """One line: U+2028, U+0085 and the like escaped, never raw (:mod:`.safe`)."""
+    return json_text(_raw_encode(result))
 
 
 def write(results: Iterable[dict[str, Any]], out: TextIO, options: RenderOptions) -> None:

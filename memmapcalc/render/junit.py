@@ -25,17 +25,25 @@ from xml.sax.saxutils import escape, quoteattr
 from memmapcalc import __version__
 from memmapcalc.render import RenderOptions
 from memmapcalc.render.findings import details, headline
+from memmapcalc.render.safe import lines
 
 #: Characters XML 1.0 cannot carry at all, even escaped.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
+def _xml(value: Any) -> str:
+    """Control characters and lone surrogates as visible escapes, as in every format
+    (:func:`memmapcalc.render.safe.lines`); what XML 1.0 still cannot carry (U+FFFE,
+    U+FFFF) as U+FFFD."""
+    return _NOT_XML.sub("\ufffd", lines(value))
+
+
 def _text(value: str) -> str:
-    return escape(_NOT_XML.sub("\ufffd", value))
+    return escape(_xml(value))
 
 
 def _attr(value: Any) -> str:
-    return quoteattr(_NOT_XML.sub("\ufffd", str(value)), {"\n": "&#10;", "\r": "&#13;",
+    return quoteattr(_xml(value), {"\n": "&#10;", "\r": "&#13;",
                                                           "\t": "&#9;"})
 
 

@@ -11,7 +11,6 @@ document validates against the OASIS SARIF 2.1.0 schema (tests/data/schemas).
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable
 from pathlib import PurePath
@@ -21,6 +20,7 @@ from urllib.parse import quote
 from memmapcalc import __version__
 from memmapcalc.render import RenderOptions
 from memmapcalc.render.findings import error_position, message
+from memmapcalc.render.safe import dumps, valid
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
@@ -42,10 +42,18 @@ _BY_VERDICT = {verdict: (index, rule_id, level)
 
 def artifact_uri(path: str) -> str:
     """A URI reference for a config path: relative paths stay relative (``/`` separated,
-    percent-encoded), absolute ones become ``file://`` URIs."""
+    percent-encoded), absolute ones become ``file://`` URIs.  The file name's bytes are
+    encoded, so a name that is not UTF-8 (``b'\\xff.yaml'``) becomes ``%FF.yaml``; a string
+    no file system could hold (a lone surrogate from a JSON name) is percent-encoded from
+    its visible escape (:func:`memmapcalc.render.safe.valid`)."""
+    try:
+        raw = os.fsencode(path)
+    except UnicodeEncodeError:
+        path = valid(path)
+        raw = path.encode()
     if os.path.isabs(path):
-        return PurePath(path).as_uri()
-    return quote(path.replace(os.sep, "/"), safe="/")
+        return PurePath(path).as_uri()  # (as_uri quotes the file system bytes itself)
+    return quote(raw.replace(os.sep.encode(), b"/"), safe="/")
 
 
 def result(r: dict[str, Any]) -> dict[str, Any] | None:
@@ -98,8 +106,8 @@ def document(results: Iterable[dict[str, Any]]) -> dict[str, Any]:
 
 
 def write(results: Iterable[dict[str, Any]], out: TextIO, options: RenderOptions) -> None:
-    out.write(json.dumps(document(results), indent=2, ensure_ascii=False) + "\n")
+    out.write(dumps(document(results), indent=2) + "\n")
 
 
 def render(results: list[dict[str, Any]], options: RenderOptions) -> str:
-    return json.dumps(document(results), indent=2, ensure_ascii=False) + "\n"
+    return dumps(document(results), indent=2) + "\n"

@@ -1,5 +1,8 @@
 """``--format text``: a verdict, the online-memory budget table and the advice, per machine.
 On a terminal (colour on) the budget is also drawn as a stacked bar (:mod:`.bar`).
+What a config or its file name controls (name, path, error, advice and notes that quote
+it) is never read as rich markup and has its control characters made visible
+(:mod:`.safe`).
 
 The only module that imports rich.  Output written to a file or pipe has a fixed width
 so it does not depend on the terminal it was produced on.
@@ -10,12 +13,13 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from rich.cells import cell_len
 from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from rich.text import Span, Text
 
 from memmapcalc.render import RenderOptions
 from memmapcalc.render.findings import headline, words
+from memmapcalc.render.safe import terminal
 from memmapcalc.units import human_size, human_size_at_least
 
 _STYLE = {"pass": "bold green", "warn": "bold yellow", "fail": "bold red", "error": "bold magenta"}
@@ -34,43 +38,47 @@ FILE_WIDTH = 100
 
 
 def render(results: list[dict[str, Any]], options: RenderOptions) -> str:
+    lines = [line for result in results
+             if not (options.quiet and result["verdict"] in ("pass", "warn"))
+             for line in _machine(result, options)]
+    if not options.color:  # a file or pipe: the text itself, no terminal to render for
+        return "".join(line.plain + "\n" for line in lines)
     buffer = io.StringIO()
-    console = Console(file=buffer, force_terminal=options.color, no_color=not options.color,
-                      width=options.width or FILE_WIDTH, highlight=False, soft_wrap=False,
+    console = Console(file=buffer, force_terminal=True, width=options.width or FILE_WIDTH,
+                      highlight=False, soft_wrap=True, emoji=False, markup=False,
                       legacy_windows=False)
-    for result in results:
-        if options.quiet and result["verdict"] in ("pass", "warn"):
-            continue
-        _machine(console, result, options)
+    for line in lines:
+        console.print(line)
     return buffer.getvalue()
 
 
-def _machine(console: Console, r: dict[str, Any], options: RenderOptions) -> None:
+def _machine(r: dict[str, Any], options: RenderOptions) -> list[Text]:
+    """The lines of one machine's report, styled.  Lines are never wrapped (a line per
+    fact stays grep-able), and the table is laid out here: rich's Table measured and
+    rendered each machine's table cell by cell, 40 times the cost of the rest."""
     verdict = r["verdict"]
     head = Text()
     head.append(f"{verdict.upper():5}", style=_STYLE[verdict])
-    head.append(f"  {r['name']}", style="bold")
-    head.append(f"  {r['path']}", style="dim")
-    console.print(head)
+    head.append(f"  {terminal(r['name'])}", style="bold")
+    head.append(f"  {terminal(r['path'])}", style="dim")
+    lines = [head]
     if verdict == "error":
-        console.print(f"       {r['error']}", soft_wrap=True)
-        console.print()
-        return
-    console.print(f"       {_summary_line(r)}", soft_wrap=True)
-    console.print(f"       {_kernel_line(r)}", soft_wrap=True)
-    console.print(_budget_table(r), new_line_start=True)
+        return [*lines, Text(f"       {terminal(r['error'])}"), Text()]
+    lines += [Text(f"       {terminal(_summary_line(r))}"),
+              Text(f"       {terminal(_kernel_line(r))}"), Text(), *_budget_table(r)]
     if options.color:  # a terminal (or forced colour): the budget as a picture too
         from memmapcalc.render.bar import budget_bar
 
-        console.print(budget_bar(r), soft_wrap=True)
-    console.print(f"       {_limits_line(r)}", soft_wrap=True)
+        lines.extend(budget_bar(r).split("\n"))
+    lines.append(Text(f"       {terminal(_limits_line(r))}"))
     for tip in r["advice"]:
-        console.print(f"       [bold]fix:[/bold] {tip}", soft_wrap=True)
+        lines.append(Text.assemble("       ", ("fix:", "bold"), f" {terminal(tip)}"))
     for note in r["notes"]:
-        console.print(f"       [dim]note: {note}[/dim]", soft_wrap=True)
+        lines.append(Text(f"       note: {terminal(note)}", style="dim"))
     if options.explain and "explain" in r:
-        _explain(console, r["explain"])
-    console.print()
+        lines.extend(_explain(r["explain"]))
+    lines.append(Text())
+    return lines
 
 
 def _summary_line(r: dict[str, Any]) -> str:
@@ -93,24 +101,39 @@ def _kernel_line(r: dict[str, Any]) -> str:
             f"block, memmap on memory: {mom}")
 
 
-def _budget_table(r: dict[str, Any]) -> Table:
-    table = Table(box=None, padding=(0, 1), show_edge=False, pad_edge=False)
+def _budget_table(r: dict[str, Any]) -> list[Text]:
+    """Label, bytes, size and share of online memory: the label column left-aligned, the
+    others right-aligned, two spaces apart."""
     w = words(r)
-    table.add_column(f"       {w['header']}", no_wrap=True)
-    table.add_column("bytes", justify="right", no_wrap=True)
-    table.add_column("size", justify="right", no_wrap=True)
-    table.add_column(f"of {w['online']}", justify="right", no_wrap=True)
     online = r["online"]
+    rows: list[list[tuple[str, str | None]]] = [
+        [(f"       {w['header']}", "bold"), ("bytes", "bold"), ("size", "bold"),
+         (f"of {w['online']}", "bold")]]
     for key, value in r["charged_at_ipl"].items():
         label = w.get(key, _LABELS.get(key, key))
-        table.add_row(f"       {label}", str(value), human_size(value),
-                      _percent(value, online))
-    table.add_row("       [bold]required[/bold]", str(r["required"]), human_size(r["required"]),
-                  _percent(r["required"], online))
+        rows.append([(f"       {terminal(label)}", None), (str(value), None),
+                     (human_size(value), None), (_percent(value, online), None)])
+    rows.append([("       required", "bold"), (str(r["required"]), None),
+                 (human_size(r["required"]), None), (_percent(r["required"], online), None)])
     style = "red" if r["margin"] < 0 else "green"
-    table.add_row("       [bold]margin[/bold]", f"[{style}]{r['margin']}[/{style}]",
-                  f"[{style}]{human_size(r['margin'])}[/{style}]", _percent(r["margin"], online))
-    return table
+    rows.append([("       margin", "bold"), (str(r["margin"]), style),
+                 (human_size(r["margin"]), style), (_percent(r["margin"], online), None)])
+    widths = [max(cell_len(text) for text, _ in column) for column in zip(*rows, strict=True)]
+    lines = []
+    for row in rows:  # the plain line and its styled spans, built at once (fast)
+        parts: list[str] = []
+        spans: list[Span] = []
+        offset = 0
+        for index, ((text, cell_style), width) in enumerate(zip(row, widths, strict=True)):
+            pad = " " * (width - cell_len(text))
+            lead, tail = ("  " + pad, "") if index else ("", pad)
+            start = offset + len(lead)
+            if cell_style:
+                spans.append(Span(start, start + len(text), cell_style))
+            parts.append(lead + text + tail)
+            offset = start + len(text) + len(tail)
+        lines.append(Text("".join(parts), spans=spans))
+    return lines
 
 
 def _percent(value: int, whole: int) -> str:
@@ -129,11 +152,13 @@ def _limits_line(r: dict[str, Any]) -> str:
     return f"max {w['standby']} {standby}; min {w['online']} {online}"
 
 
-def _explain(console: Console, explain: dict[str, dict[str, dict[str, Any]]]) -> None:
+def _explain(explain: dict[str, dict[str, dict[str, Any]]]) -> list[Text]:
+    lines = []
     for group, items in explain.items():
-        console.print(f"       [bold]{group.replace('_', ' ')}[/bold]")
+        lines.append(Text(f"       {terminal(group.replace('_', ' '))}", style="bold"))
         for key, item in items.items():
-            console.print(f"         {key} = {item['value']}")
-            console.print(f"           {item['formula']}", soft_wrap=True)
-            console.print(f"           [dim]{item['source']} — kernels {item['versions']}[/dim]",
-                          soft_wrap=True)
+            lines.append(Text(f"         {key} = {terminal(item['value'])}"))
+            lines.append(Text(f"           {terminal(item['formula'])}"))
+            lines.append(Text(f"           {terminal(item['source'])} — kernels "
+                              f"{terminal(item['versions'])}", style="dim"))
+    return lines
