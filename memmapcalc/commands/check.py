@@ -30,8 +30,8 @@ VERDICTS = ("pass", "warn", "fail", "error")
 
 
 @click.command()
-@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
-@click.option("-c", "--config", "configs", multiple=True, type=click.Path(allow_dash=True),
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True, readable=False))
+@click.option("-c", "--config", "configs", multiple=True, type=click.Path(allow_dash=True, readable=False),
               help="A machine config file (repeatable); same as a positional PATH.")
 @click.option("--stdin-filename", metavar="NAME",
               help="Name for standard input ('-') in results; its extension picks the format "
@@ -39,7 +39,7 @@ VERDICTS = ("pass", "warn", "fail", "error")
 @click.option("-f", "--format", "fmt", type=click.Choice(list(FORMATS)), default=None,
               envvar="MEMMAPCALC_FORMAT", show_envvar=True,
               help="Report format (default: text).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True),
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, readable=False),
               help="Write the report to FILE (atomically) instead of stdout.")
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
               help="What-if: set a config key for every machine (repeatable), e.g. "

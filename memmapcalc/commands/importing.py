@@ -51,20 +51,18 @@ def machine_options(function: F) -> F:
 
 
 def read_input(path: str, stdin_filename: str | None) -> tuple[str, str]:
-    """The input text and the name to use for it in messages."""
+    """The input text and the name to use for it in messages; a special file is refused and
+    a regular one read with a bound (:mod:`memmapcalc.inputfile`)."""
+    from memmapcalc.inputfile import read_file, read_stdin
+
     if path == "-":
         source = stdin_filename or "<stdin>"
-        stream = getattr(sys.stdin, "buffer", None)
-        if stream is None:
-            raise InputError(source, "standard input is closed; give a FILE")
-        data = stream.read()
+        data = read_stdin(source)
     else:
         source = path
-        try:
-            with open(path, "rb") as stream:
-                data = stream.read()
-        except OSError as error:
-            raise InputError(path, f"cannot read: {error.strerror or error}") from None
+        data = read_file(path, what="an import input",
+                         accepted="memmapcalc imports from regular files (or '-' for "
+                                  "standard input)")
     try:
         return data.decode("utf-8"), source
     except UnicodeDecodeError as error:

@@ -35,7 +35,7 @@ SIZE_SCHEMA = {"anyOf": [
 
 
 @click.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True),
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, readable=False),
               help="Write the schema to FILE (atomically) instead of stdout.")
 def schema(output: str | None) -> int:
     """Print the JSON Schema (draft 2020-12) of machine config files.
