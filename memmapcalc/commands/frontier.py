@@ -89,7 +89,8 @@ def _plot_path(ctx: click.Context, param: click.Parameter, value: str | None) ->
                    "(repeatable).")
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text",
               show_default=True, help="Report format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, readable=False),
+@click.option("-o", "--output",
+              type=click.Path(dir_okay=False, allow_dash=True, readable=False),
               help="Write the report to FILE (atomically) instead of stdout.")
 @click.option("--plot", callback=_plot_path, type=click.Path(dir_okay=False, readable=False),
               help="Also draw the frontier to FILE.svg or FILE.png (needs memmapcalc[plot]).")

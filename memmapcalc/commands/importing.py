@@ -8,7 +8,6 @@ with ``memmapcalc probe`` are defined here.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -26,7 +25,9 @@ def output_options(function: F) -> F:
     function = click.option("--strict", is_flag=True,
                             help="Exit 2 instead of writing a config flagged as partial.")(function)
     function = click.option("-o", "--output", "output", metavar="FILE", default=None,
-                            help="Write the config to FILE (atomically) instead of stdout."
+                            help="Write the config to FILE (a regular file is replaced "
+                                 "atomically; a device or FIFO is written as a stream) "
+                                 "instead of stdout."
                             )(function)
     function = click.option("-f", "--format", "fmt", type=click.Choice(["yaml", "json", "toml"]),
                             default="yaml", show_default=True,
@@ -113,23 +114,20 @@ def _flag_small_blocks(draft: Any) -> None:
 def write_result(drafts: Sequence[Any], *, fmt: str, output: str | None, strict: bool,
                  command: str, source: str, messages: Sequence[str] = ()) -> None:
     """Render the drafts; config to stdout or ``output``, diagnostics to stderr."""
+    from memmapcalc.atomic import emit
+    from memmapcalc.cli import say
     from memmapcalc.importers.emit import render
 
     rendered = render(drafts, fmt, command, source)
     for message in (*(f"memmapcalc: warning: {source}: {m}" for m in messages),
                     *rendered.messages):
-        click.echo(message, err=True)
+        say(message)
     partial = [d for d in drafts if d.is_partial]
     if strict and partial:
         raise InputError(source, f"partial config ({partial[0].partial[0]}) and --strict was given")
+    emit(rendered.text, output)  # stdout, a stream, or a file replaced in one step
     if output is not None and output != "-":
-        from memmapcalc.atomic import write_atomically
-
-        write_atomically(output, rendered.text)
-        click.echo(f"memmapcalc: wrote {output}", err=True)
-    else:
-        sys.stdout.write(rendered.text)
-        sys.stdout.flush()
+        say(f"memmapcalc: wrote {output}")
 
 
 @click.group("import", context_settings={"help_option_names": ["-h", "--help"]})
