@@ -70,11 +70,23 @@ def read_file(path: str, limit: int = MAX_BYTES, what: str = "a config",
             os.set_blocking(stream.fileno(), True)
             data = _read_upto(stream, limit + 1, info.st_size)
     except OSError as error:
+        kind = _special_kind(path)  # a socket cannot even be opened (ENXIO): say what it is
+        if kind is not None:
+            raise InputError(path, f"is {kind}, not a regular file; {accepted}") from None
         raise InputError(path, f"cannot read: {error.strerror or error}") from None
     if len(data) > limit:
         raise InputError(path, f"file is more than {limit} bytes, larger than any sane "
                          f"{what.removeprefix('a ').removeprefix('an ')} (limit {limit} bytes)")
     return data
+
+
+def _special_kind(path: str) -> str | None:
+    """What ``path`` is when it exists and is neither a regular file nor a directory."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    return None if stat.S_ISREG(mode) or stat.S_ISDIR(mode) else kind_of(mode)
 
 
 def _read_upto(stream: object, most: int, size: int) -> bytes:
