@@ -136,7 +136,7 @@ def open_output(path: str | None, binary: bool = False) -> Iterator[Any]:
     assert path is not None
     how, target = destination(path)
     if how == "stream":
-        with _stream(path, binary) as stream:
+        with _stream(path, binary, alias=target == "descriptor") as stream:
             yield stream
         return
     with _replacing(path, target, binary, in_place=how == "in place") as stream:
@@ -145,10 +145,11 @@ def open_output(path: str | None, binary: bool = False) -> Iterator[Any]:
 
 def destination(path: str) -> tuple[str, str]:
     """How ``path`` is written (``replace``, ``in place``, ``stream``) and the file that
-    is replaced (the end of a symbolic link chain).  Raises :class:`OutputError` for a
+    is replaced (the end of a symbolic link chain; for a stream, ``descriptor`` when the
+    name stands for an open descriptor such as /dev/stdout).  Raises :class:`OutputError` for a
     destination that must not be written."""
     if any(_DESCRIPTOR.match(name) for name in _link_chain(path)):
-        return "stream", path
+        return "stream", "descriptor"
     try:
         info = os.stat(path)
     except FileNotFoundError:
@@ -159,7 +160,7 @@ def destination(path: str) -> tuple[str, str]:
     if stat.S_ISREG(mode):
         return ("in place" if info.st_nlink > 1 else "replace"), os.path.realpath(path)
     if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
-        return "stream", path
+        return "stream", os.path.realpath(path)
     from memmapcalc.inputfile import kind_of
 
     raise OutputError(f"cannot write {path}: it is {kind_of(mode)}; -o takes a regular file "
@@ -180,14 +181,17 @@ def _link_chain(path: str) -> list[str]:
 
 
 @contextlib.contextmanager
-def _stream(path: str, binary: bool) -> Iterator[Any]:
-    """A device or FIFO: open it for writing as it is (never created, never truncated)."""
+def _stream(path: str, binary: bool, alias: bool) -> Iterator[Any]:
+    """A device or FIFO: open it for writing as it is (never created, never truncated).
+    ``alias``: ``path`` names an open descriptor (/dev/stdout), whatever it is."""
     flags = os.O_WRONLY | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(path, flags)
-        if stat.S_ISREG(os.fstat(fd).st_mode):  # /dev/stdout is a file: add to it
+        if stat.S_ISREG(os.fstat(fd).st_mode):
             os.close(fd)
-            fd = os.open(path, flags | os.O_APPEND)
+            if not alias:  # it was a device or FIFO a moment ago: never write into a file
+                raise OutputError(f"cannot write {path}: it changed while being opened")
+            fd = os.open(path, flags | os.O_APPEND)  # /dev/stdout is `> file`: add to it
         stream = (os.fdopen(fd, "wb") if binary else
                   os.fdopen(fd, "w", encoding="utf-8", newline="\n"))
     except OSError as error:
@@ -226,6 +230,7 @@ def _replacing(path: str, target: str, binary: bool, in_place: bool) -> Iterator
             os.unlink(tmp_path)
         else:
             os.chmod(tmp_path, _mode_for(target))
+            _still_replaceable(path, target)
             os.replace(tmp_path, target)
         _TEMPORARIES.discard(tmp_path)
     except BaseException as error:
@@ -235,6 +240,20 @@ def _replacing(path: str, target: str, binary: bool, in_place: bool) -> Iterator
         if isinstance(error, OSError):
             raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
         raise
+
+
+def _still_replaceable(path: str, target: str) -> None:
+    """Look again just before the rename: what is at ``target`` may have changed while the
+    report was produced (a device node put there must not be replaced by a file)."""
+    try:
+        mode = os.lstat(target).st_mode
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(mode):
+        from memmapcalc.inputfile import kind_of
+
+        raise OutputError(f"cannot write {path}: {target} became {kind_of(mode)} while the "
+                          f"report was produced; nothing was written")
 
 
 def _copy_into(source: str, target: str) -> None:

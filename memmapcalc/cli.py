@@ -107,7 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.Exit as stop:
         return _flushed(stop.exit_code)
     except click.ClickException as error:  # usage errors and bad parameters
-        error.show()
+        with contextlib.suppress(OSError, ValueError):  # (stderr closed or broken)
+            error.show()
         return _flushed(EXIT_ERROR)
     except (click.exceptions.Abort, KeyboardInterrupt):
         remove_temporaries()

@@ -191,3 +191,29 @@ def test_dev_stdout_is_written_through(tmp_path: Path, name: str) -> None:
                              stdout=stream, stderr=subprocess.PIPE, cwd=ROOT, timeout=60)
     assert ran.returncode == 0 and into.read_bytes() == piped.stdout
     assert _temporaries(tmp_path) == []
+
+
+def test_destination_swapped_for_a_fifo_mid_run_is_not_replaced(
+        gate: Gate, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Checked again just before the rename: a FIFO (or device) put at PATH while the report
+    was produced is left alone."""
+    import memmapcalc.contract as contract
+
+    target = tmp_path / "report.json"
+    target.write_text("previous\n")
+    real = contract.result_dict
+
+    def swap(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if not stat.S_ISFIFO(target.lstat().st_mode):
+            target.unlink()
+            os.mkfifo(target)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(contract, "result_dict", swap)
+    config = tmp_path / "m.yaml"
+    config.write_text(PASSING)
+    run = gate("check", "-f", "json", "-o", str(target), str(config))
+    assert run.code == 2
+    assert run.err == (f"memmapcalc: error: cannot write {target}: {target} became a FIFO "
+                       f"(named pipe) while the report was produced; nothing was written\n")
+    assert stat.S_ISFIFO(target.lstat().st_mode) and _temporaries(tmp_path) == []
