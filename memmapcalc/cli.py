@@ -70,7 +70,7 @@ class LazyGroup(click.Group):
     def make_context(self, info_name: str | None, args: list[str],
                      parent: click.Context | None = None, **extra: object) -> click.Context:
         with _closed_pipe_is_not_an_oserror():  # --help, --version
-            return super().make_context(info_name, args, parent, **extra)  # type: ignore[arg-type]
+            return super().make_context(info_name, args, parent, **extra)
 
     def invoke(self, ctx: click.Context) -> object:
         with _closed_pipe_is_not_an_oserror():  # a subcommand, its --help

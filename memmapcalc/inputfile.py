@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import stat
 import sys
+from typing import IO
 
 from memmapcalc.errors import InputError
 
@@ -89,11 +90,11 @@ def _special_kind(path: str) -> str | None:
     return None if stat.S_ISREG(mode) or stat.S_ISDIR(mode) else kind_of(mode)
 
 
-def _read_upto(stream: object, most: int, size: int) -> bytes:
+def _read_upto(stream: IO[bytes], most: int, size: int) -> bytes:
     """Up to ``most`` bytes.  A file of known size is read in one call of that size (plus
     one byte, to see growth): ``read(16 MiB)`` for every small config would allocate a
     16 MiB buffer each time (most of a fleet's read time)."""
-    read = stream.read  # type: ignore[attr-defined]
+    read = stream.read
     first = read(min(most, size + 1) if size > 0 else min(most, 65536))
     if not first:
         return b""
