@@ -44,7 +44,7 @@ def kind_of(mode: int) -> str:
 
 def _nonblocking(path: str, flags: int) -> int:
     """``open``'s opener: never wait for the other end of a FIFO or for a device."""
-    return os.open(path, flags | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
 
 
 def read_file(path: str, limit: int = MAX_BYTES, what: str = "a config",
