@@ -52,24 +52,23 @@ def _assert_reported(out: str, fmt: str, bad: Path, fragment: str, good: Path) -
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_fifo_named_as_a_config_is_refused_at_once(gate: Gate, tmp_path: Path, fmt: str) -> None:
+def test_fifo_named_as_a_config_is_refused_at_once(tmp_path: Path, fmt: str) -> None:
     fifo = tmp_path / "pipe.yaml"
     os.mkfifo(fifo)  # nobody ever writes to it: a blocking open would wait forever
     good = _good(tmp_path)
-    run = gate("check", "-f", fmt, str(fifo), str(good))
-    assert run.code == 2
-    _assert_reported(run.out, fmt, fifo, FIFO_MESSAGE, good)
+    ran = run_cli("check", "-f", fmt, str(fifo), str(good))  # (a subprocess: a hang times out)
+    assert ran.returncode == 2
+    _assert_reported(ran.stdout, fmt, fifo, FIFO_MESSAGE, good)
 
 
-def test_fifo_found_walking_a_directory_is_reported_and_the_rest_checked(
-        gate: Gate, tmp_path: Path) -> None:
+def test_fifo_found_walking_a_directory_is_reported_and_the_rest_checked(tmp_path: Path) -> None:
     fleet = tmp_path / "fleet"
     fleet.mkdir()
     os.mkfifo(fleet / "a-pipe.yaml")
     (fleet / "b.yaml").write_text(PASSING)
-    run = gate("check", "-f", "json", str(fleet))
-    assert run.code == 2
-    results = _results(run.out)
+    ran = run_cli("check", "-f", "json", str(fleet))
+    assert ran.returncode == 2
+    results = _results(ran.stdout)
     assert [(r["name"], r["verdict"]) for r in results] == [("a-pipe", "error"), ("small", "pass")]
     assert results[0]["error"] == f"{fleet / 'a-pipe.yaml'}: {FIFO_MESSAGE}"
 
