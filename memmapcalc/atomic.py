@@ -210,14 +210,10 @@ def _stream(path: str, binary: bool, alias: bool) -> Iterator[Any]:
 def _replacing(path: str, target: str, binary: bool, in_place: bool) -> Iterator[Any]:
     """Write to a temporary file next to ``target``; on success rename it over ``target``
     (or, ``in_place``, copy it into ``target``'s inode)."""
-    import tempfile  # (not at start-up: --help and completion never write a file)
-
-    directory = os.path.dirname(target)
     try:
-        fd, tmp_path = tempfile.mkstemp(prefix=".memmapcalc-", suffix=".tmp", dir=directory)
+        fd, tmp_path = _temporary(os.path.dirname(target))
     except OSError as error:
         raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
-    _TEMPORARIES.add(tmp_path)
     try:
         stream_args: dict[str, Any] = ({"mode": "wb"} if binary else
                                        {"mode": "w", "encoding": "utf-8", "newline": "\n"})
@@ -240,6 +236,28 @@ def _replacing(path: str, target: str, binary: bool, in_place: bool) -> Iterator
         if isinstance(error, OSError):
             raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
         raise
+
+
+def _temporary(directory: str) -> tuple[int, str]:
+    """A new temporary file in ``directory``, registered in :data:`_TEMPORARIES` before any
+    signal can end the run: a signal that arrived just after the file was created, before
+    it was registered, would leave it behind (the interrupting signals are held back for
+    those few steps, where the platform can)."""
+    import signal
+    import tempfile  # (not at start-up: --help and completion never write a file)
+
+    held = {signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", signal.SIGTERM)}
+    try:
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    except (AttributeError, OSError, ValueError):
+        previous = None
+    try:
+        fd, tmp_path = tempfile.mkstemp(prefix=".memmapcalc-", suffix=".tmp", dir=directory)
+        _TEMPORARIES.add(tmp_path)
+    finally:
+        if previous is not None:  # a signal held back is delivered here, once registered
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+    return fd, tmp_path
 
 
 def _still_replaceable(path: str, target: str) -> None:
