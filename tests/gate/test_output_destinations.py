@@ -179,9 +179,18 @@ def test_copy_of_dev_null_stays_a_device(gate: Gate, tmp_path: Path, command: st
     assert _temporaries(tmp_path) == []
 
 
-@pytest.mark.parametrize("name", ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"])
-def test_dev_stdout_is_written_through(tmp_path: Path, name: str) -> None:
-    """Whatever fd 1 is, a pipe or a regular file, the report is written through it."""
+@pytest.mark.parametrize("link", ["/proc/self/fd/1", "/dev/fd/1", None])
+def test_dev_stdout_is_written_through(tmp_path: Path, link: str | None) -> None:
+    """Whatever fd 1 is, a pipe or a regular file, the report is written through it.
+
+    Never through the real /dev/stdout: a writer that replaced the link with a file (what
+    memmapcalc once did) would break /dev/stdout for the whole container, as root.  A link
+    in tmp_path made like /dev/stdout (to /proc/self/fd/1) or /dev/fd/1 stands in for it;
+    /proc/self/fd/1 itself (None) cannot be replaced by anything."""
+    name = "/proc/self/fd/1"
+    if link is not None:
+        name = str(tmp_path / "stdout")
+        os.symlink(link, name)
     piped = subprocess.run([sys.executable, "-m", "memmapcalc", "schema", "-o", name],
                            capture_output=True, cwd=ROOT, timeout=60)
     assert piped.returncode == 0 and json.loads(piped.stdout)["$schema"]
@@ -190,6 +199,8 @@ def test_dev_stdout_is_written_through(tmp_path: Path, name: str) -> None:
         ran = subprocess.run([sys.executable, "-m", "memmapcalc", "schema", "-o", name],
                              stdout=stream, stderr=subprocess.PIPE, cwd=ROOT, timeout=60)
     assert ran.returncode == 0 and into.read_bytes() == piped.stdout
+    if link is not None:
+        assert os.readlink(name) == link  # still the link
     assert _temporaries(tmp_path) == []
 
 
