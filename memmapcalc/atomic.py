@@ -1,16 +1,38 @@
-"""Write a report or config file so that readers never see half of it.
+"""The one output writer: stdout, a stream, or a regular file replaced in one step.
 
-The text goes to a temporary file in the destination's directory, is flushed to disk,
-then renamed over the destination (atomic on POSIX within one file system).  On any
-error the temporary file is removed and the destination is left as it was.
+Every report, config, schema and plot goes through :func:`open_output`.  What happens
+depends on what is at the path (never on its name), so nothing that is not a report of
+ours is ever replaced by one:
+
+* ``None`` or ``-``: standard output (:class:`StdoutWriter`).
+* No file there, or a regular file with one link: the text goes to a temporary file
+  ``.memmapcalc-*.tmp`` in the destination's directory, is flushed to disk, then renamed
+  over the destination (atomic on POSIX within one file system).  On any error, Ctrl-C,
+  SIGTERM or SIGHUP the temporary file is removed and the destination left as it was.
+* A symbolic link is followed, never replaced: the rules apply to its target (a link to a
+  report is replaced at the target; ``/dev/stdout`` and other ``/dev/fd``/``/proc/*/fd``
+  names are written through as streams, whatever the descriptor is).
+* A regular file with more than one hard link is written **in place**, through its
+  inode: a rename would give this name a new inode and silently cut it off from the other
+  names, which would keep the old report.  The new content is still written to a
+  temporary file first and copied over only once complete, so an error or Ctrl-C while
+  it is produced leaves the old content whole; only the final copy is not atomic.
+* A character device (``/dev/null``, a terminal), a FIFO: opened and written as a stream
+  (no temporary file, no rename, no truncation, never created).  Opening a FIFO waits
+  for its reader, as a shell's ``>`` does.
+* A directory, a block device or a socket: an :class:`OutputError` (exit status 2);
+  a report is never written over a disk.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import io
 import os
+import re
+import stat
 import sys
-import tempfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,13 +43,175 @@ class OutputError(MemmapcalcError):
     """The destination cannot be written (exit status 2)."""
 
 
+class StdoutClosed(Exception):
+    """The reader of standard output went away (``| head``): exit 141, quietly.
+
+    Not an ``OSError``: click turns an ``EPIPE`` ``OSError`` into exit status 1."""
+
+
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP arrived: unwind (removing temporary files), exit 128 + signo."""
+
+    def __init__(self, signo: int) -> None:
+        super().__init__(signo)
+        self.signo = signo
+
+
+#: Temporary files of this process still on disk; removed by :func:`remove_temporaries`
+#: when a signal ends the run before the ``finally`` clauses could.
+_TEMPORARIES: set[str] = set()
+#: Text goes to stdout in pieces no larger than the stream's buffer: CPython drops the rest
+#: of one large write silently when the pipe's reader leaves after a partial write, so a
+#: ``| head`` would go unnoticed (exit 0 instead of 141).
+_PIECE = io.DEFAULT_BUFFER_SIZE
+#: Names that stand for an open descriptor of this process: always written as streams.
+_DESCRIPTOR = re.compile(r"^/(dev/fd|proc/[^/]+/fd)/\d+$|^/dev/(stdout|stderr)$")
+
+
+def remove_temporaries() -> None:
+    """Remove every temporary file this process created and has not renamed yet."""
+    for path in list(_TEMPORARIES):
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        _TEMPORARIES.discard(path)
+
+
+class StdoutWriter:
+    """Standard output for a report: written in buffer-sized pieces and flushed at the end,
+    so that a reader leaving early is always noticed.
+
+    A closed pipe raises :class:`StdoutClosed` (exit 141); any other failure (``ENOSPC``
+    on ``> /dev/full``, stdout closed with ``>&-``) an :class:`OutputError` naming stdout.
+    """
+
+    def write(self, text: str) -> int:
+        stream = self._stream()
+        for start in range(0, len(text), _PIECE):
+            self._guard(stream.write, text[start:start + _PIECE])
+        return len(text)
+
+    def flush(self) -> None:
+        self._guard(self._stream().flush)
+
+    @staticmethod
+    def _stream() -> Any:
+        if sys.stdout is None:  # started with `>&-`
+            raise OutputError("cannot write the report to stdout: standard output is closed")
+        return sys.stdout
+
+    @staticmethod
+    def _guard(action: Any, *args: Any) -> None:
+        try:
+            action(*args)
+        except OSError as error:
+            raise stdout_error(error) from None
+        except ValueError as error:  # a closed file object
+            raise OutputError(f"cannot write the report to stdout: {error}") from None
+
+
+def stdout_error(error: OSError) -> Exception:
+    """What a failed write to stdout means: the reader left (141), or a real error (2)."""
+    if error.errno in (errno.EPIPE, errno.ESHUTDOWN):
+        return StdoutClosed()
+    return OutputError(f"cannot write the report to stdout: {error.strerror or error}")
+
+
+def flush_stdout() -> None:
+    """Flush standard output at the end of a run (see :class:`StdoutWriter`)."""
+    if sys.stdout is not None:
+        StdoutWriter().flush()
+
+
 @contextlib.contextmanager
-def atomic_writer(path: str, binary: bool = False) -> Iterator[Any]:
-    """Yield a text (or binary) stream; on a clean exit its content replaces ``path`` in
-    one step."""
-    directory = os.path.dirname(os.path.abspath(path))
+def open_output(path: str | None, binary: bool = False) -> Iterator[Any]:
+    """Yield a text (or binary) stream for the destination ``path``; see the module's
+    docstring for what happens to what is there."""
+    if path in (None, "-"):
+        if binary:
+            raise OutputError("cannot write binary output to stdout; name a file")
+        writer = StdoutWriter()
+        yield writer
+        writer.flush()
+        return
+    assert path is not None
+    how, target = destination(path)
+    if how == "stream":
+        with _stream(path, binary, alias=target == "descriptor") as stream:
+            yield stream
+        return
+    with _replacing(path, target, binary, in_place=how == "in place") as stream:
+        yield stream
+
+
+def destination(path: str) -> tuple[str, str]:
+    """How ``path`` is written (``replace``, ``in place``, ``stream``) and the file that
+    is replaced (the end of a symbolic link chain; for a stream, ``descriptor`` when the
+    name stands for an open descriptor such as /dev/stdout).  Raises :class:`OutputError` for a
+    destination that must not be written."""
+    if any(_DESCRIPTOR.match(name) for name in _link_chain(path)):
+        return "stream", "descriptor"
     try:
-        fd, tmp_path = tempfile.mkstemp(prefix=".memmapcalc-", suffix=".tmp", dir=directory)
+        info = os.stat(path)
+    except FileNotFoundError:
+        return "replace", os.path.realpath(path)  # a new file (at a dangling link's target)
+    except OSError as error:
+        raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
+    mode = info.st_mode
+    if stat.S_ISREG(mode):
+        return ("in place" if info.st_nlink > 1 else "replace"), os.path.realpath(path)
+    if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
+        return "stream", os.path.realpath(path)
+    from memmapcalc.inputfile import kind_of
+
+    raise OutputError(f"cannot write {path}: it is {kind_of(mode)}; -o takes a regular file "
+                      f"(replaced in one step), a FIFO or a character device such as "
+                      f"/dev/stdout, or '-' for stdout")
+
+
+def _link_chain(path: str) -> list[str]:
+    """``path`` and every name its symbolic links lead to (at most 40, as the kernel)."""
+    names = [os.path.abspath(path)]
+    for _ in range(40):
+        try:
+            link = os.readlink(names[-1])
+        except OSError:
+            break
+        names.append(os.path.normpath(os.path.join(os.path.dirname(names[-1]), link)))
+    return names
+
+
+@contextlib.contextmanager
+def _stream(path: str, binary: bool, alias: bool) -> Iterator[Any]:
+    """A device or FIFO: open it for writing as it is (never created, never truncated).
+    ``alias``: ``path`` names an open descriptor (/dev/stdout), whatever it is."""
+    flags = os.O_WRONLY | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+        if stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            if not alias:  # it was a device or FIFO a moment ago: never write into a file
+                raise OutputError(f"cannot write {path}: it changed while being opened")
+            fd = os.open(path, flags | os.O_APPEND)  # /dev/stdout is `> file`: add to it
+        stream = (os.fdopen(fd, "wb") if binary else
+                  os.fdopen(fd, "w", encoding="utf-8", newline="\n"))
+    except OSError as error:
+        raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
+    try:
+        with stream:
+            yield stream
+            stream.flush()
+    except OSError as error:
+        if error.errno == errno.EPIPE:
+            raise OutputError(f"cannot write {path}: its reader went away") from None
+        raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
+
+
+@contextlib.contextmanager
+def _replacing(path: str, target: str, binary: bool, in_place: bool) -> Iterator[Any]:
+    """Write to a temporary file next to ``target``; on success rename it over ``target``
+    (or, ``in_place``, copy it into ``target``'s inode)."""
+    try:
+        fd, tmp_path = _temporary(os.path.dirname(target))
     except OSError as error:
         raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
     try:
@@ -37,14 +221,67 @@ def atomic_writer(path: str, binary: bool = False) -> Iterator[Any]:
             yield stream
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(tmp_path, _mode_for(path))
-        os.replace(tmp_path, path)
+        if in_place:
+            _copy_into(tmp_path, target)
+            os.unlink(tmp_path)
+        else:
+            os.chmod(tmp_path, _mode_for(target))
+            _still_replaceable(path, target)
+            os.replace(tmp_path, target)
+        _TEMPORARIES.discard(tmp_path)
     except BaseException as error:
         with contextlib.suppress(OSError):
             os.unlink(tmp_path)
+        _TEMPORARIES.discard(tmp_path)
         if isinstance(error, OSError):
             raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
         raise
+
+
+def _temporary(directory: str) -> tuple[int, str]:
+    """A new temporary file in ``directory``, registered in :data:`_TEMPORARIES` before any
+    signal can end the run: a signal that arrived just after the file was created, before
+    it was registered, would leave it behind (the interrupting signals are held back for
+    those few steps, where the platform can)."""
+    import signal
+    import tempfile  # (not at start-up: --help and completion never write a file)
+
+    held = {signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", signal.SIGTERM)}
+    try:
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    except (AttributeError, OSError, ValueError):
+        previous = None
+    try:
+        fd, tmp_path = tempfile.mkstemp(prefix=".memmapcalc-", suffix=".tmp", dir=directory)
+        _TEMPORARIES.add(tmp_path)
+    finally:
+        if previous is not None:  # a signal held back is delivered here, once registered
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+    return fd, tmp_path
+
+
+def _still_replaceable(path: str, target: str) -> None:
+    """Look again just before the rename: what is at ``target`` may have changed while the
+    report was produced (a device node put there must not be replaced by a file)."""
+    try:
+        mode = os.lstat(target).st_mode
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(mode):
+        from memmapcalc.inputfile import kind_of
+
+        raise OutputError(f"cannot write {path}: {target} became {kind_of(mode)} while the "
+                          f"report was produced; nothing was written")
+
+
+def _copy_into(source: str, target: str) -> None:
+    """Overwrite ``target``'s content with ``source``'s, keeping its inode (hard links)."""
+    with open(source, "rb") as reader, open(target, "r+b") as writer:
+        writer.truncate(0)
+        while chunk := reader.read(1 << 20):
+            writer.write(chunk)
+        writer.flush()
+        os.fsync(writer.fileno())
 
 
 def _mode_for(path: str) -> int:
@@ -58,23 +295,23 @@ def _mode_for(path: str) -> int:
         return 0o666 & ~umask
 
 
+#: The former name of :func:`open_output` (it now also writes streams and stdout).
+atomic_writer = open_output
+
+
 def write_atomically(path: str, text: str) -> None:
-    """Replace ``path`` with ``text`` in one step (see :func:`atomic_writer`)."""
-    with atomic_writer(path) as stream:
+    """Write ``text`` to ``path`` (see :func:`open_output`)."""
+    with open_output(path) as stream:
         stream.write(text)
 
 
 def write_bytes_atomically(path: str, data: bytes) -> None:
-    """Replace ``path`` with ``data`` in one step (an image, for example)."""
-    with atomic_writer(path, binary=True) as stream:
+    """Write ``data`` to ``path`` (an image, for example; see :func:`open_output`)."""
+    with open_output(path, binary=True) as stream:
         stream.write(data)
 
 
 def emit(text: str, output: str | None) -> None:
-    """Write a report to stdout (``None`` or ``-``) or atomically to the file ``output``."""
-    if output in (None, "-"):
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    write_atomically(output, text)
-
+    """Write a report to stdout (``None`` or ``-``) or to ``output`` (see :func:`open_output`)."""
+    with open_output(output) as stream:
+        stream.write(text)

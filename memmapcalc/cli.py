@@ -6,22 +6,33 @@ a run can end onto the documented exit statuses instead of click's defaults (whi
 exit 1, "cannot IPL", for a missing file or an internal error):
 
     0  every machine passes or warns        1  at least one machine fails
-    2  usage, input or internal error       130  interrupted (Ctrl-C)
+    2  usage, input or internal error       130  interrupted (Ctrl-C, SIGINT)
     141  stdout closed early (``| head``), like a shell's SIGPIPE death, quietly
+    143  SIGTERM, 129 SIGHUP (128 + the signal's number, as a shell reports a death)
+
+Every command ends the same way: standard output is flushed at the end, so a reader that
+left early is noticed by every command (click would say 1); a signal unwinds the run so
+that the temporary files of ``-o`` are removed.  Messages on stderr never change the exit
+status: with stderr closed (``2>&-``) they are simply lost.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import importlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import click
 
 from memmapcalc import __version__
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 1, 2, 130, 141
+#: 128 + signal number: how a shell reports a process its signal ended.
+EXIT_SIGNAL_BASE = 128
 
 #: name -> (module, attribute, one-line help).  The help is here so that ``--help``
 #: can list the commands without importing them.
@@ -56,6 +67,15 @@ class LazyGroup(click.Group):
         assert isinstance(command, click.Command)
         return command
 
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: object) -> click.Context:
+        with _closed_pipe_is_not_an_oserror():  # --help, --version
+            return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: click.Context) -> object:
+        with _closed_pipe_is_not_an_oserror():  # a subcommand, its --help
+            return super().invoke(ctx)
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
         with formatter.section("Commands"):
@@ -76,40 +96,126 @@ def cli() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit status; never raises, never prints a traceback
     unless ``MEMMAPCALC_DEBUG`` is set."""
+    from memmapcalc.atomic import StdoutClosed, Terminated, flush_stdout, remove_temporaries
     from memmapcalc.errors import MemmapcalcError
 
     args = list(sys.argv[1:] if argv is None else argv)
+    restore = _catch_signals()
     try:
         result = cli.main(args=args, prog_name="memmapcalc", standalone_mode=False)
+        flush_stdout()
     except click.exceptions.Exit as stop:
-        return stop.exit_code
+        return _flushed(stop.exit_code)
     except click.ClickException as error:  # usage errors and bad parameters
-        error.show()
-        return EXIT_ERROR
+        with contextlib.suppress(OSError, ValueError):  # (stderr closed or broken)
+            error.show()
+        return _flushed(EXIT_ERROR)
     except (click.exceptions.Abort, KeyboardInterrupt):
-        _say("memmapcalc: interrupted")
+        remove_temporaries()
+        say("memmapcalc: interrupted")
         return EXIT_INTERRUPTED
-    except BrokenPipeError:
+    except Terminated as stop:
+        remove_temporaries()
+        say(f"memmapcalc: terminated by {_signal_name(stop.signo)}")
+        return EXIT_SIGNAL_BASE + stop.signo
+    except (StdoutClosed, BrokenPipeError):
         return _quiet_broken_pipe()
     except MemmapcalcError as error:
-        _say(f"memmapcalc: error: {error}")
+        say(f"memmapcalc: error: {error}")
+        return EXIT_ERROR
+    except OSError as error:  # the environment failed (not a bug of ours): say what and where
+        where = f"{error.filename}: " if error.filename else ""
+        say(f"memmapcalc: error: {where}{error.strerror or error}")
         return EXIT_ERROR
     except Exception as error:  # noqa: BLE001 - the last line of defence: exit 2, not 1
         if os.environ.get("MEMMAPCALC_DEBUG"):
             raise
-        _say(f"memmapcalc: internal error: {type(error).__name__}: {error} "
-             f"(set MEMMAPCALC_DEBUG=1 for a traceback)")
+        say(f"memmapcalc: internal error: {type(error).__name__}: {error} "
+            f"(set MEMMAPCALC_DEBUG=1 for a traceback)")
         return EXIT_ERROR
+    finally:
+        restore()
     return result if isinstance(result, int) else EXIT_OK
 
 
-def _say(message: str) -> None:
-    from memmapcalc.render.safe import terminal  # (a name in an error is the user's text)
+def _flushed(code: int) -> int:
+    """``code``, unless flushing what was printed (help, version) finds stdout gone."""
+    from memmapcalc.atomic import StdoutClosed, flush_stdout
+    from memmapcalc.errors import MemmapcalcError
 
     try:
+        flush_stdout()
+    except StdoutClosed:
+        return _quiet_broken_pipe()
+    except MemmapcalcError as error:
+        say(f"memmapcalc: error: {error}")
+        return EXIT_ERROR
+    return code
+
+
+class _closed_pipe_is_not_an_oserror:  # lower case: used as a `with` statement
+    """Turn EPIPE into :class:`memmapcalc.atomic.StdoutClosed`: click would catch the
+    ``OSError`` and exit 1 ("a machine fails")."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: object, error: BaseException | None, trace: object) -> None:
+        if isinstance(error, OSError) and error.errno == errno.EPIPE:
+            from memmapcalc.atomic import StdoutClosed
+
+            raise StdoutClosed() from None
+
+
+def _catch_signals() -> Callable[[], None]:
+    """SIGTERM and SIGHUP unwind the run like Ctrl-C does (see :class:`Terminated`);
+    returns what puts the previous handlers back.  Only the main thread can set them."""
+    import signal
+
+    from memmapcalc.atomic import Terminated
+
+    previous: dict[int, Any] = {}
+
+    def handler(signo: int, frame: object) -> None:
+        for number in previous:  # once: a second signal must not interrupt the clean-up
+            signal.signal(number, signal.SIG_IGN)
+        raise Terminated(signo)
+
+    for number in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if number is None:
+            continue
+        try:
+            previous[number] = signal.signal(number, handler)
+        except (ValueError, OSError):  # not the main thread: leave signals alone
+            break
+
+    def restore() -> None:
+        for number, old in previous.items():
+            with contextlib.suppress(ValueError, OSError, TypeError):
+                signal.signal(number, old)
+
+    return restore
+
+
+def _signal_name(signo: int) -> str:
+    import signal
+
+    try:
+        return signal.Signals(signo).name
+    except ValueError:
+        return f"signal {signo}"
+
+
+def say(message: str) -> None:
+    """A line on stderr, control characters made visible (a name in an error is the
+    user's text); a closed or broken stderr never changes how the run ends."""
+    from memmapcalc.render.safe import terminal
+
+    with contextlib.suppress(OSError, ValueError):  # stderr closed: nothing left to tell
         click.echo(terminal(message), err=True)
-    except (OSError, ValueError):  # stderr closed too: nothing left to tell
-        pass
+
+
+_say = say  # the former name
 
 
 def _quiet_broken_pipe() -> int:
@@ -118,6 +224,6 @@ def _quiet_broken_pipe() -> int:
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
+    except (OSError, ValueError, AttributeError):
         pass
     return EXIT_BROKEN_PIPE

@@ -10,8 +10,8 @@ stay fast; rich only for ``-f text``.
 Exit status: 0 every machine passes or warns; 1 at least one fails (or warns, with
 ``--fail-on warn``) and every input was understood; 2 any usage or input error, whatever
 else happened (an unreadable config is never hidden behind a verdict); ``--exit-zero``
-turns 1 into 0 but never 2 into 0.  130 (Ctrl-C) and 141 (stdout closed) come from
-:func:`memmapcalc.cli.main`.
+turns 1 into 0 but never 2 into 0.  130 (Ctrl-C), 141 (stdout closed), 143 (SIGTERM)
+and 129 (SIGHUP) come from :func:`memmapcalc.cli.main`.
 """
 
 from __future__ import annotations
@@ -30,8 +30,9 @@ VERDICTS = ("pass", "warn", "fail", "error")
 
 
 @click.command()
-@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
-@click.option("-c", "--config", "configs", multiple=True, type=click.Path(allow_dash=True),
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True, readable=False))
+@click.option("-c", "--config", "configs", multiple=True,
+              type=click.Path(allow_dash=True, readable=False),
               help="A machine config file (repeatable); same as a positional PATH.")
 @click.option("--stdin-filename", metavar="NAME",
               help="Name for standard input ('-') in results; its extension picks the format "
@@ -39,8 +40,10 @@ VERDICTS = ("pass", "warn", "fail", "error")
 @click.option("-f", "--format", "fmt", type=click.Choice(list(FORMATS)), default=None,
               envvar="MEMMAPCALC_FORMAT", show_envvar=True,
               help="Report format (default: text).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True),
-              help="Write the report to FILE (atomically) instead of stdout.")
+@click.option("-o", "--output",
+              type=click.Path(dir_okay=False, allow_dash=True, readable=False),
+              help="Write the report to FILE (a regular file is replaced atomically; a device "
+                   "or FIFO is written as a stream) instead of stdout.")
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
               help="What-if: set a config key for every machine (repeatable), e.g. "
                    "--set kernel.version=6.19.")
@@ -50,8 +53,8 @@ VERDICTS = ("pass", "warn", "fail", "error")
 @click.option("-q", "--quiet", count=True,
               help="No summary; text shows failing machines only (-qq: no report on stdout).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Check files in N processes (default: the CPUs available; 1: this process "
-                   "only).  Output order never changes.")
+              help="Check files in N processes, at most the CPUs available (default: the CPUs "
+                   "available, up to 8; 1: this process only).  Output order never changes.")
 @click.option("--fail-on", type=click.Choice(["fail", "warn"]), default="fail", show_default=True,
               help="Lowest verdict that makes the exit status 1 (warn: a stricter gate).")
 @click.option("--exit-zero", is_flag=True,
@@ -64,7 +67,7 @@ def check(paths: tuple[str, ...], configs: tuple[str, ...], stdin_filename: str 
     Exit status: 0 every machine passes or warns, 1 at least one fails, 2 any input or
     usage error.
     """
-    from memmapcalc.cli import EXIT_ERROR, EXIT_FAIL, EXIT_OK
+    from memmapcalc.cli import EXIT_ERROR, EXIT_FAIL, EXIT_OK, say
     from memmapcalc.render import MACHINE_FORMATS, RenderOptions, writer
 
     inputs = _inputs([*configs, *paths], stdin_filename)
@@ -81,30 +84,21 @@ def check(paths: tuple[str, ...], configs: tuple[str, ...], stdin_filename: str 
     tell_errors = quiet < 2 and not (fmt == "text" and to_stdout)
     tally = Tally(tell_errors)
     results = tally.count(_results(inputs, stdin_filename, overrides, explain,
-                                   jobs or available_cpus(), frontier=fmt == "html"))
+                                   worker_count(jobs), frontier=fmt == "html"))
     if to_stdout and quiet >= 2:
         for _ in results:  # check everything, print nothing: the exit status is the answer
             pass
-    elif to_stdout:
-        try:
-            writer(fmt)(results, sys.stdout, options)
-            sys.stdout.flush()
-        except BrokenPipeError:
-            # The reader went away (`| head`).  click would turn this into exit 1 ("a
-            # machine fails"), so end here, quietly, with the documented 141.
-            from memmapcalc.cli import EXIT_BROKEN_PIPE, _quiet_broken_pipe
-
-            _quiet_broken_pipe()
-            raise click.exceptions.Exit(EXIT_BROKEN_PIPE) from None
     else:
-        from memmapcalc.atomic import atomic_writer
+        from memmapcalc.atomic import open_output
 
-        with atomic_writer(output) as stream:  # type: ignore[arg-type]
+        # stdout, a stream or a file replaced in one step; a reader leaving early ends the
+        # run with 141 (memmapcalc.cli.main), a full disk with a one-line error (2).
+        with open_output(output) as stream:
             writer(fmt)(results, stream, options)
     # The summary is for people: with text, or when the report went to a file.  A machine
     # format on stdout is read by a program, and stderr stays quiet unless input is bad.
     if not quiet and (fmt == "text" or not to_stdout):
-        click.echo(tally.summary(), err=True)
+        say(tally.summary())
     if tally.counts["error"]:
         return EXIT_ERROR
     failing = tally.counts["fail"] + (tally.counts["warn"] if fail_on == "warn" else 0)
@@ -143,9 +137,9 @@ class Tally:
         for result in results:
             self.counts[result["verdict"]] += 1
             if self.tell_errors and result["verdict"] == "error":
-                from memmapcalc.render.safe import terminal
+                from memmapcalc.cli import say
 
-                click.echo(f"memmapcalc: error: {terminal(result['error'])}", err=True)
+                say(f"memmapcalc: error: {result['error']}")
             yield result
 
     def summary(self) -> str:
@@ -219,13 +213,33 @@ class Checker:
         return [result for path in paths for result in self.source(path)]
 
 
+#: Workers when -j is not given: more rarely helps (the output is written by one process).
+DEFAULT_JOBS_CAP = 8
+
+
 def available_cpus() -> int:
-    """CPUs this process may run on (its affinity mask, as in a container), at most 8."""
-    try:
-        count = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        count = os.cpu_count() or 1
-    return max(1, min(count, 8))
+    """CPUs this process may run on: its affinity mask (a container's cpuset, taskset),
+    ``os.process_cpu_count()`` on Python 3.13+, else the machine's count."""
+    count: int | None = None
+    process_cpu_count = getattr(os, "process_cpu_count", None)
+    if process_cpu_count is not None:
+        count = process_cpu_count()
+    if count is None:
+        try:
+            count = len(os.sched_getaffinity(0))
+        except (AttributeError, OSError):
+            count = os.cpu_count()
+    return max(1, count or 1)
+
+
+def worker_count(jobs: int | None, cpus: int | None = None) -> int:
+    """Processes to check files in: ``-j N`` but never more than the CPUs available
+    (``-j 512`` on 4 CPUs forks 4, not 512: the work is pure CPU, more processes only
+    cost memory); without ``-j``, the CPUs available up to :data:`DEFAULT_JOBS_CAP`."""
+    cpus = available_cpus() if cpus is None else max(1, cpus)
+    if jobs is None:
+        return min(cpus, DEFAULT_JOBS_CAP)
+    return max(1, min(jobs, cpus))
 
 
 def _can_fork() -> bool:
@@ -243,6 +257,10 @@ def _start_worker(checker: Checker) -> None:
 
     global _WORKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    # The parent's SIGTERM/SIGHUP handlers unwind the parent; a worker just ends (the
+    # parent's pool.terminate() sends it SIGTERM).
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
     _WORKER = checker
 
 

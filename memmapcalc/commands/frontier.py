@@ -74,7 +74,7 @@ def _plot_path(ctx: click.Context, param: click.Parameter, value: str | None) ->
 
 
 @click.command()
-@click.option("-c", "--config", "config", type=click.Path(allow_dash=True),
+@click.option("-c", "--config", "config", type=click.Path(allow_dash=True, readable=False),
               help="The machine's config file; its online size is replaced by --online.")
 @click.option("--machine", "machine_name", help="Which machine of a fleet file.")
 @click.option("--online", "online", required=True, callback=_range,
@@ -89,9 +89,10 @@ def _plot_path(ctx: click.Context, param: click.Parameter, value: str | None) ->
                    "(repeatable).")
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text",
               show_default=True, help="Report format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True),
+@click.option("-o", "--output",
+              type=click.Path(dir_okay=False, allow_dash=True, readable=False),
               help="Write the report to FILE (atomically) instead of stdout.")
-@click.option("--plot", callback=_plot_path, type=click.Path(dir_okay=False),
+@click.option("--plot", callback=_plot_path, type=click.Path(dir_okay=False, readable=False),
               help="Also draw the frontier to FILE.svg or FILE.png (needs memmapcalc[plot]).")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True, help="Colour in text output (NO_COLOR/FORCE_COLOR honoured).")
@@ -140,15 +141,14 @@ def frontier(config: str | None, machine_name: str | None, online: tuple[int, in
 
 def _base(config: str | None, machine_name: str | None) -> tuple[dict[str, Any], str, str]:
     """The base config mapping, its source and the machine's name."""
-    from memmapcalc.config.load import load_bytes, load_path
+    from memmapcalc.config.load import iter_stdin, load_path
     from memmapcalc.errors import InputError
 
     if config is None:
         return {"memory": {"online": 1 << 30}}, "<options>", "frontier"
     if config != "-" and not os.path.exists(config):
         raise InputError(config, "no such file or directory")
-    loaded = (load_bytes(sys.stdin.buffer.read(), "<stdin>", "yaml") if config == "-"
-              else load_path(config))
+    loaded = list(iter_stdin()) if config == "-" else load_path(config)
     for item in loaded:
         if item.error is not None:
             raise item.error

@@ -8,7 +8,6 @@ with ``memmapcalc probe`` are defined here.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -26,7 +25,9 @@ def output_options(function: F) -> F:
     function = click.option("--strict", is_flag=True,
                             help="Exit 2 instead of writing a config flagged as partial.")(function)
     function = click.option("-o", "--output", "output", metavar="FILE", default=None,
-                            help="Write the config to FILE (atomically) instead of stdout."
+                            help="Write the config to FILE (a regular file is replaced "
+                                 "atomically; a device or FIFO is written as a stream) "
+                                 "instead of stdout."
                             )(function)
     function = click.option("-f", "--format", "fmt", type=click.Choice(["yaml", "json", "toml"]),
                             default="yaml", show_default=True,
@@ -51,20 +52,18 @@ def machine_options(function: F) -> F:
 
 
 def read_input(path: str, stdin_filename: str | None) -> tuple[str, str]:
-    """The input text and the name to use for it in messages."""
+    """The input text and the name to use for it in messages; a special file is refused and
+    a regular one read with a bound (:mod:`memmapcalc.inputfile`)."""
+    from memmapcalc.inputfile import read_file, read_stdin
+
     if path == "-":
         source = stdin_filename or "<stdin>"
-        stream = getattr(sys.stdin, "buffer", None)
-        if stream is None:
-            raise InputError(source, "standard input is closed; give a FILE")
-        data = stream.read()
+        data = read_stdin(source)
     else:
         source = path
-        try:
-            with open(path, "rb") as stream:
-                data = stream.read()
-        except OSError as error:
-            raise InputError(path, f"cannot read: {error.strerror or error}") from None
+        data = read_file(path, what="an import input",
+                         accepted="memmapcalc imports from regular files (or '-' for "
+                                  "standard input)")
     try:
         return data.decode("utf-8"), source
     except UnicodeDecodeError as error:
@@ -115,23 +114,20 @@ def _flag_small_blocks(draft: Any) -> None:
 def write_result(drafts: Sequence[Any], *, fmt: str, output: str | None, strict: bool,
                  command: str, source: str, messages: Sequence[str] = ()) -> None:
     """Render the drafts; config to stdout or ``output``, diagnostics to stderr."""
+    from memmapcalc.atomic import emit
+    from memmapcalc.cli import say
     from memmapcalc.importers.emit import render
 
     rendered = render(drafts, fmt, command, source)
     for message in (*(f"memmapcalc: warning: {source}: {m}" for m in messages),
                     *rendered.messages):
-        click.echo(message, err=True)
+        say(message)
     partial = [d for d in drafts if d.is_partial]
     if strict and partial:
         raise InputError(source, f"partial config ({partial[0].partial[0]}) and --strict was given")
+    emit(rendered.text, output)  # stdout, a stream, or a file replaced in one step
     if output is not None and output != "-":
-        from memmapcalc.atomic import write_atomically
-
-        write_atomically(output, rendered.text)
-        click.echo(f"memmapcalc: wrote {output}", err=True)
-    else:
-        sys.stdout.write(rendered.text)
-        sys.stdout.flush()
+        say(f"memmapcalc: wrote {output}")
 
 
 @click.group("import", context_settings={"help_option_names": ["-h", "--help"]})

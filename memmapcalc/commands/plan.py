@@ -30,8 +30,9 @@ WIDTH = 100
 
 
 @click.command()
-@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
-@click.option("-c", "--config", "configs", multiple=True, type=click.Path(allow_dash=True),
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True, readable=False))
+@click.option("-c", "--config", "configs", multiple=True,
+              type=click.Path(allow_dash=True, readable=False),
               help="A machine config file (repeatable); same as a positional PATH.")
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "markdown"]),
               default="text", show_default=True, help="Report format.")
@@ -42,7 +43,8 @@ WIDTH = 100
               show_default=True,
               help="Zone standby blocks are onlined to after IPL: movable (chmem's default) "
                    "cannot hold the next block's memmap; normal (kernel memory) can.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True),
+@click.option("-o", "--output",
+              type=click.Path(dir_okay=False, allow_dash=True, readable=False),
               help="Write the report to FILE (atomically) instead of stdout.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True, help="Colour in text output (NO_COLOR/FORCE_COLOR honoured).")

@@ -35,7 +35,8 @@ SIZE_SCHEMA = {"anyOf": [
 
 
 @click.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True),
+@click.option("-o", "--output",
+              type=click.Path(dir_okay=False, allow_dash=True, readable=False),
               help="Write the schema to FILE (atomically) instead of stdout.")
 def schema(output: str | None) -> int:
     """Print the JSON Schema (draft 2020-12) of machine config files.
@@ -43,13 +44,9 @@ def schema(output: str | None) -> int:
     Point an editor at it: '# yaml-language-server: $schema=memmapcalc.schema.json'
     as the first line of a YAML config, or a "$schema" key in JSON.
     """
-    text = schema_text()
-    if output in (None, "-"):
-        click.echo(text, nl=False)
-    else:
-        from memmapcalc.atomic import write_atomically
+    from memmapcalc.atomic import emit
 
-        write_atomically(output, text)
+    emit(schema_text(), output)  # stdout, a stream, or a file replaced in one step
     return 0
 
 

@@ -14,12 +14,12 @@ the list-returning functions are their eager forms.  ``overrides`` are ``--set``
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any
 
 from memmapcalc.config.model import Machine
+from memmapcalc.config.parse import MAX_BYTES as PARSE_MAX_BYTES
 from memmapcalc.config.parse import decode, format_for, parse_document
 from memmapcalc.errors import InputError
 
@@ -154,26 +154,17 @@ def machines_from_document(data: Any, source: str, yaml_text: str | None = None)
 
 
 def iter_path(path: str, overrides: Sequence[Override] = ()) -> Iterator[Loaded]:
-    """Machines of the file ``path``, one at a time; a file-level problem is one error entry."""
+    """Machines of the file ``path``, one at a time; a file-level problem is one error entry
+    (a special file is refused, never read: :func:`memmapcalc.inputfile.read_file`)."""
+    from memmapcalc.inputfile import read_file
+
     try:
         fmt = format_for(path)
-        try:
-            with open(path, "rb") as stream:
-                raw = _read_bounded(stream)
-        except OSError as error:
-            raise InputError(path, f"cannot read: {error.strerror or error}") from None
+        raw = read_file(path, MAX_BYTES)
     except InputError as error:
         yield Loaded(path, default_name(path), None, error)
         return
     yield from iter_bytes(raw, path, fmt, overrides)
-
-
-def _read_bounded(stream: BinaryIO) -> bytes:
-    """At most MAX_READ bytes.  A regular file's size is known, so it is read in one call of
-    its own size: ``read(MAX_READ)`` would allocate a 16 MiB buffer for every small config
-    (about 70 µs each, most of a fleet's read time)."""
-    size = os.fstat(stream.fileno()).st_size
-    return stream.read(size + 1 if 0 < size < MAX_READ else MAX_READ)
 
 
 def iter_stdin(filename: str | None = None,
@@ -184,8 +175,14 @@ def iter_stdin(filename: str | None = None,
     chooses the format by its extension; without a known extension (or without a name)
     the document is read as YAML, which also reads JSON.
     """
+    from memmapcalc.inputfile import read_stdin
+
     source = filename or STDIN_NAME
-    raw = sys.stdin.buffer.read(MAX_READ)
+    try:
+        raw = read_stdin(source, MAX_BYTES)
+    except InputError as error:
+        yield Loaded(source, default_name(source), None, error)
+        return
     yield from iter_bytes(raw, source, format_for(source, default="yaml"), overrides)
 
 
@@ -372,5 +369,8 @@ def _kind(value: Any) -> str:
             type(None): "nothing"}.get(type(value), type(value).__name__)
 
 
-#: Read one byte more than the parser accepts, so an oversized file is reported as such.
-MAX_READ = 16 * 1024 * 1024 + 1
+#: The largest config or fleet file read (the parser's limit); a larger one is refused
+#: with its real size before it is read.
+MAX_BYTES = PARSE_MAX_BYTES
+#: Kept for callers of the old name: one byte more than the parser accepts.
+MAX_READ = MAX_BYTES + 1

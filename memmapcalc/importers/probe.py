@@ -44,7 +44,9 @@ FILES = {
     "sysinfo": "proc/sysinfo",
     "crash_size": "sys/kernel/kexec_crash_size",
 }
-_READ_LIMIT = 1 << 20  # the files read here are tiny; never slurp something huge by mistake
+#: The files read here are small (a big machine's /proc/cpuinfo is a few hundred KiB);
+#: a larger one, or a FIFO or device planted in a --sysroot, is refused, never read.
+_READ_LIMIT = 16 << 20
 
 
 @dataclass(frozen=True)
@@ -91,15 +93,18 @@ def read_snapshot(sysroot: str | None) -> Snapshot:
 
 
 def _read(root: str, relative: str, snap: Snapshot) -> str | None:
+    from memmapcalc.inputfile import read_file
+
     path = os.path.join(root, relative)
     try:
-        with open(path, encoding="utf-8", errors="replace") as stream:
-            return stream.read(_READ_LIMIT)
-    except FileNotFoundError:
+        data = read_file(path, _READ_LIMIT, what="a system file",
+                         accepted="probe reads regular files (sysfs and procfs files are)")
+    except InputError as error:
+        if not os.path.lexists(path):
+            return None
+        snap.unreadable.append(f"{relative}: {error.message.removeprefix('cannot read: ')}")
         return None
-    except OSError as error:
-        snap.unreadable.append(f"{relative}: {error.strerror or error}")
-        return None
+    return data.decode("utf-8", errors="replace")
 
 
 def _read_blocks(root: str, relative: str, snap: Snapshot,
