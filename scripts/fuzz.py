@@ -92,10 +92,9 @@ def _seeds(pattern_dirs: list[tuple[Path, tuple[str, ...]]]) -> list[bytes]:
     found: list[bytes] = []
     for directory, suffixes in pattern_dirs:
         if directory.is_dir():
-            for path in sorted(directory.rglob("*")):
-                if path.is_file() and (not suffixes or path.suffix in suffixes) and \
-                        path.stat().st_size < 64 * 1024:
-                    found.append(path.read_bytes())
+            found.extend(path.read_bytes() for path in sorted(directory.rglob("*"))
+                         if path.is_file() and (not suffixes or path.suffix in suffixes)
+                         and path.stat().st_size < 64 * 1024)
     return found or [b"memory:\n  online: 4G\n"]
 
 
@@ -117,11 +116,147 @@ def targets() -> list[Target]:
 
     configs = [(ROOT / "configs", (".yaml", ".yml", ".toml", ".json")),
                (ROOT / "tests" / "corpus" / "config", ())]
-    found = [Target(f"load-{fmt}", loader(fmt), _seeds(configs)) for fmt in ("yaml", "toml", "json")]
+    found = [Target(f"load-{fmt}", loader(fmt), _seeds(configs))
+             for fmt in ("yaml", "toml", "json")]
     found.append(_render_target())
     found.extend(_importer_targets())
     found.append(_override_target())
+    found.append(_special_files_target())
+    found.extend(_sysroot_targets())
     return found
+
+
+#: What a fuzzed directory entry can be (issue 11, 4: special files must be refused or read
+#: with a bound, never block): chosen by the input's bytes, so runs stay deterministic.
+_ENTRY_KINDS = ("file", "fifo", "socket", "dir-named-yaml", "dangling-link", "loop-link",
+                "link-to-fifo", "link-to-dir", "empty", "devnull-link")
+
+
+def _plant(path: Path, kind: str, content: bytes) -> None:
+    """Put a ``kind`` of directory entry at ``path`` (``content`` for the regular ones)."""
+    import socket
+
+    if kind == "file":
+        path.write_bytes(content)
+    elif kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "socket":
+        with socket.socket(socket.AF_UNIX) as sock:
+            sock.bind(str(path))
+    elif kind == "dir-named-yaml":
+        path.mkdir()
+        (path / "inner.yaml").write_bytes(content)
+    elif kind == "dangling-link":
+        path.symlink_to(path.parent / "missing-target")
+    elif kind == "loop-link":
+        path.symlink_to(path)
+    elif kind == "link-to-fifo":
+        os.mkfifo(path.parent / f".fifo-{path.name}")
+        path.symlink_to(path.parent / f".fifo-{path.name}")
+    elif kind == "link-to-dir":
+        path.symlink_to(path.parent)
+    elif kind == "devnull-link":
+        path.symlink_to("/dev/null")
+    else:
+        path.write_bytes(b"")
+
+
+def _remove(path: Path) -> None:
+    """Remove what :func:`_plant` put at ``path`` (a directory with its file, or anything)."""
+    import shutil
+
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+
+
+def _special_files_target() -> Target:
+    """A directory of configs, some of them FIFOs, sockets, symlink loops, links to devices
+    or directories named like configs, walked and loaded as ``check DIR`` does: every entry
+    ends as a machine or its own InputError, nothing blocks, nothing is skipped silently
+    but hidden names."""
+    import tempfile
+
+    from memmapcalc.config.load import iter_inputs
+    from memmapcalc.errors import InputError
+
+    def run(raw: bytes) -> object:
+        with tempfile.TemporaryDirectory(prefix="memmapcalc-fuzz-") as top:
+            root = Path(top)
+            names = []
+            for number, chunk in enumerate(raw.split(b"\n---\n")[:6]):
+                kind = _ENTRY_KINDS[(chunk[0] if chunk else number) % len(_ENTRY_KINDS)]
+                name = f"m{number}.yaml"
+                _plant(root / name, kind, chunk[1:])
+                names.append(name)
+            seen = 0
+            for loaded in iter_inputs([str(root)]):
+                seen += 1
+                if loaded.machine is None and not isinstance(loaded.error, InputError):
+                    raise Finding("an entry without machine and without InputError")
+            if seen == 0:
+                raise Finding(f"no result for a directory of {len(names)} entries")
+        return None
+
+    seeds = [bytes([i]) + b"memory: {online: 4G, standby: 4G}\n---\n" + bytes([i + 1])
+             + b"memory: {online: 8G}\n" for i in range(len(_ENTRY_KINDS))]
+    return Target("special-files", run, seeds)
+
+
+def _sysroot_targets() -> list[Target]:
+    """``probe --sysroot`` over the util-linux s390 z/VM dump with one of the files probe
+    reads replaced by the fuzzed bytes, or by a FIFO, a directory or a symlink loop: a
+    config (possibly partial) or an InputError, never a hang or a traceback."""
+    import atexit
+    import shutil
+    import tarfile
+    import tempfile
+
+    try:
+        from memmapcalc.importers.emit import render
+        from memmapcalc.importers.probe import FILES, read_snapshot, snapshot_machine
+    except ImportError:
+        return []
+    memory_dump = ROOT / "tests" / "data" / "lsmem" / "s390-zvm-6g.tar.bz2"
+    cpu_dump = ROOT / "tests" / "data" / "lscpu-s390" / "s390-zvm.tar.gz"
+    if not (memory_dump.exists() and cpu_dump.exists()):
+        return []
+    base = Path(tempfile.mkdtemp(prefix="memmapcalc-fuzz-sysroot-"))
+    atexit.register(shutil.rmtree, base, ignore_errors=True)
+    for dump in (memory_dump, cpu_dump):  # memory blocks of one, /proc of the other
+        with tarfile.open(dump) as archive:
+            archive.extractall(base / dump.name, filter="data")
+    sysroot = base / memory_dump.name / "s390-zvm-6g"
+    (sysroot / "proc").mkdir(exist_ok=True)
+    shutil.copy(base / cpu_dump.name / "s390-zvm" / "proc" / "cpuinfo", sysroot / "proc")
+    relatives = sorted(FILES.values())
+
+    def run(raw: bytes) -> object:
+        # One unpacked sysroot; the chosen file is swapped for this input and put back.
+        choice = raw[0] if raw else 0
+        target = sysroot / relatives[choice % len(relatives)]
+        kept = base / "kept"
+        if target.exists() or target.is_symlink():
+            target.rename(kept)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            _plant(target, _ENTRY_KINDS[(choice // len(relatives)) % len(_ENTRY_KINDS)],
+                   raw[1:])
+            draft = snapshot_machine(read_snapshot(str(sysroot)))
+            render([draft], "yaml", "probe", str(sysroot))
+        finally:
+            _remove(target)
+            for stray in target.parent.glob(f".fifo-{target.name}"):
+                stray.unlink()
+            if kept.exists() or kept.is_symlink():
+                kept.rename(target)
+        return None
+
+    seeds = [bytes([i]) + (sysroot / relative).read_bytes()[:4096]
+             if (sysroot / relative).is_file() else bytes([i])
+             for i, relative in enumerate(relatives)]
+    return [Target("probe-sysroot", run, seeds)]
 
 
 def _override_target() -> Target:
@@ -295,7 +430,7 @@ def run(inputs: int, seed: int = 1, timeout: float = 5.0, findings_dir: str | No
                 findings.append(_record(findings_dir, target.name, index, raw, "hang"))
             except target.refusals:
                 pass
-            except Exception:  # noqa: BLE001 - every other exception is a finding
+            except Exception:  # every other exception is a finding
                 findings.append(_record(findings_dir, target.name, index, raw,
                                         traceback.format_exc(limit=4)))
             finally:
