@@ -28,7 +28,40 @@ def test_short_fuzz_run_finds_nothing() -> None:
     assert findings == []
     assert "fuzzed 1800 inputs" in lines[0]
     names = {t.name for t in fuzz.targets()}
-    assert {"load-yaml", "load-toml", "load-json"} <= names
+    assert {"load-yaml", "load-toml", "load-json", "special-files", "probe-sysroot",
+            "import-lsmem", "import-zvm", "import-hmc", "set-override", "render-names"} <= names
+
+
+def test_special_files_target_catches_a_blocking_reader(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The special-files target fails when config reading stops refusing FIFOs: a reader
+    that opens one blocking would hang, which the fuzzer's alarm reports as a finding."""
+    import pytest
+
+    import memmapcalc.inputfile as inputfile
+
+    fuzz = _fuzz_module()
+    target = next(t for t in fuzz.targets() if t.name == "special-files")
+    fifo_first = bytes([fuzz._ENTRY_KINDS.index("fifo")]) + b"memory: {online: 4G}\n"
+    target.call(fifo_first)  # refused as a FIFO: fine
+
+    def blocking_open(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        with open(path, "rb") as stream:  # blocks on a FIFO without a writer
+            return stream.read()
+
+    monkeypatch.setattr(inputfile, "read_file", lambda path, *a, **k: blocking_open(path))
+    import signal
+
+    def alarm(signum, frame):  # type: ignore[no-untyped-def]
+        raise TimeoutError
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, 2.0)
+    try:
+        with pytest.raises((TimeoutError, fuzz.Finding)):
+            target.call(fifo_first)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def test_mutations_are_deterministic() -> None:
