@@ -141,8 +141,13 @@ def _plant(path: Path, kind: str, content: bytes) -> None:
     elif kind == "fifo":
         os.mkfifo(path)
     elif kind == "socket":
-        with socket.socket(socket.AF_UNIX) as sock:
-            sock.bind(str(path))
+        here = os.getcwd()  # bound by its relative name: a socket's path is short (108 bytes)
+        os.chdir(path.parent)
+        try:
+            with socket.socket(socket.AF_UNIX) as sock:
+                sock.bind(path.name)
+        finally:
+            os.chdir(here)
     elif kind == "dir-named-yaml":
         path.mkdir()
         (path / "inner.yaml").write_bytes(content)
