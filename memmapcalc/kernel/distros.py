@@ -157,8 +157,8 @@ _SUSE_IDS = {
     "7": ("build path 'SUSE:SLE-15-SP7:GA/pool/.../kernel-default-6.4.0-150700.51.1' "
           "(index id 42719198332)"),
 }
-_UBUNTU_BASES = ("sempreupdate.com.br: Ubuntu 24.10 shipped 6.11, 25.04 6.14, 25.10 "
-                 "targets 6.17")
+_UBUNTU_BASES = ("https://sempreupdate.com.br/ubuntu-25-10-kernel-linux-6-17-rc: Ubuntu 24.10 "
+                 "shipped 6.11, 25.04 6.14, 25.10 targets 6.17")
 
 RELEASES: tuple[DistroRelease, ...] = (
     _rhel("8.10", "4.18",
