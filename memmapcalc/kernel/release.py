@@ -198,7 +198,7 @@ def _suse(text: str, s: str, base: KernelVersion) -> KernelRelease | None:
 def _suse_by_convention(stream: str) -> str | None:
     """``15SSPP00``-style streams: 15 = SLE 15, next two digits the service pack; 16MM00."""
     major, minor = stream[:2], int(stream[2:4])
-    if not stream.endswith("00"):
+    if not stream.endswith("00") or minor > 9:
         return None
     if major == "15":
         return f"sles-15-sp{minor}" if minor else "sles-15"
@@ -249,7 +249,7 @@ def _ubuntu(text: str, s: str, base: KernelVersion) -> KernelRelease | None:
                              notes=(f"the Ubuntu release with a {base} kernel is not known to "
                                     "memmapcalc",))
     release, also = known
-    notes = ()
+    notes: tuple[str, ...] = ()
     if also is not None:
         notes = (f"{s} is Ubuntu {release} (or {also}, which prints the same release); "
                  f"read as Ubuntu {release}",)

@@ -92,6 +92,7 @@ def test_blanks_around_are_allowed_and_the_release_is_kept_as_given() -> None:
     ("5.14.0-570.12.1.el9_5.s390x", "build 570 is RHEL 9.6's"),
     ("4.18.0-999.el8.s390x", "minor release of build 999 is not known"),
     ("6.5.0-14-generic", "Ubuntu release with a 6.5 kernel is not known"),
+    ("6.4.0-151200.1-default", "code stream 151200 is not a SUSE product"),
 ])
 def test_notes_say_what_the_string_leaves_open(text: str, words: str) -> None:
     assert any(words in note for note in parse_release(text).notes)
