@@ -105,6 +105,13 @@ FEATURES: dict[str, Feature] = {f.name: f for f in (
 _ALMA = "mkuron/almalinux-kernel"
 #: Branch tips of the AlmaLinux source mirror: each is the SRPM of that minor release.
 _ALMA_BRANCHES = {
+    "8.3": ("19e5db4a49895af973ffd812448431ec3299add7", "4.18.0-240.22.1.el8_3"),
+    "8.4": ("61cbcb453640edd8aae177a9fa209cce34eb61a6", "4.18.0-305.25.1.el8_4"),
+    "8.5": ("dc2c8bc77c5a93f943e80a4e481f22bccf16adc5", "4.18.0-348.23.1.el8_5"),
+    "8.6": ("afeb3e6deae40cab0c0d463ffc5d2c7badcd519c", "4.18.0-372.32.1.el8_6"),
+    "8.7": ("58c68cb859e594062adaea01cf5b0c2ece42c60f", "4.18.0-425.19.2.el8_7"),
+    "8.8": ("2352d3ef1ca395e3ed4187d2f3b27cca3018c030", "4.18.0-477.27.2.el8_8"),
+    "8.9": ("fe6873961d6a14bc9b294e70f25dad154aeb3354", "4.18.0-513.24.1.el8_9"),
     "8.10": ("7622b1caa08e169140e42ccf2b5c9735a6377fd6", "4.18.0-553.66.1.el8_10"),
     "9.0": ("8ee0943f7e3bef36046454d460a9488e95a8b590", "5.14.0-70.30.1.el9_0"),
     "9.1": ("3174166a8f2781f58a8e59fef35a435409040fbc", "5.14.0-162.23.1.el9_1"),
@@ -160,18 +167,22 @@ _SUSE_IDS = {
 _UBUNTU_BASES = ("https://sempreupdate.com.br/ubuntu-25-10-kernel-linux-6-17-rc: Ubuntu 24.10 "
                  "shipped 6.11, 25.04 6.14, 25.10 targets 6.17")
 
+_RHEL8 = ("no memmap_on_memory in mm/memory_hotplug.c; SECTION_SIZE_BITS 28; "
+          "arch/s390/mm/pgalloc.c 2 KiB PTE fragments; no sclp_mem.c")
+_RHEL8_SCLP = {"8.9": _NO_S390_MOM, "8.10": _NO_S390_MOM}
+
 RELEASES: tuple[DistroRelease, ...] = (
-    _rhel("8.10", "4.18",
-          _NO_S390_MOM + "; mm/memory_hotplug.c has no memmap_on_memory parameter; "
-          "SECTION_SIZE_BITS 28; arch/s390/mm/pgalloc.c 2 KiB PTE fragments",
-          ("min-free-kbytes-256m",
-           "mm/page_alloc.c calculate_min_free_kbytes() bound 262144"),
-          notes=("RHEL 8 has no memory_hotplug.memmap_on_memory parameter",)),
+    *(_rhel(minor, "4.18",
+            _RHEL8_SCLP.get(minor, "drivers/s390/char/sclp_cmd.c add_memory_merged(): "
+                            "add_memory(nid, addr, block_size), no flags") + "; " + _RHEL8,
+            ("min-free-kbytes-256m", "mm/page_alloc.c calculate_min_free_kbytes() bound 262144"),
+            notes=("RHEL 8 has no memory_hotplug.memmap_on_memory parameter",))
+      for minor in ("8.3", "8.4", "8.5", "8.6", "8.7", "8.8", "8.9", "8.10")),
     *(_rhel(f"9.{m}", "5.14", _RHEL9_OLD) for m in range(5)),
     *(_rhel(f"9.{m}", "5.14", _NO_S390_MOM + "; SECTION_SIZE_BITS 28; 2 KiB PTE fragments",
             _FORCE, _SPLIT, notes=_UNUSED) for m in (5, 6)),
     _unknown("rhel-9.7", "RHEL 9.7", "rhel", "5.14", "5.14.0-611.<z>.el9_7.s390x",
-             f"{_ALMA} has no 9.7 branch (8.10, 9.0-9.6, 10.0): not checked"),
+             f"{_ALMA} has no 9.7 branch (8.3-8.10, 9.0-9.6, 10.0): not checked"),
     _rhel("10.0", "6.12",
           "sclp_cmd.c add_memory_merged(): MACHINE_HAS_EDAT1 ? MHP_MEMMAP_ON_MEMORY | "
           "MHP_OFFLINE_INACCESSIBLE : MHP_NONE, as mainline 6.12; SECTION_SIZE_BITS 28; "
@@ -222,7 +233,7 @@ BY_DISTRIBUTION: dict[str, DistroRelease] = {r.distribution: r for r in RELEASES
 #: ``None`` family is mainline and every kernel not recognised.
 ADVICE: dict[str, dict[str | None, str]] = {
     "s390-memmap-on-memory": {
-        "rhel": "RHEL 8 and RHEL 9 kernels (checked up to 9.6) do not have s390 "
+        "rhel": "RHEL 8 and RHEL 9 kernels (checked 8.3 to 9.6) do not have s390 "
                 "memmap-on-memory; RHEL 10 does",
         "centos-stream": "RHEL 9 kernels do not have s390 memmap-on-memory; CentOS Stream 10 "
                          "and RHEL 10 (6.12) have it from their base",

@@ -99,6 +99,13 @@ def test_rhel_8_10_has_the_min_free_kbytes_bound() -> None:
             behaviour.sclp_memmap_on_memory) == (262144, False, False)
 
 
+def test_a_plain_el8_ga_kernel_is_its_rhel_8_minor_by_build() -> None:
+    identity = identify("4.18.0-372.9.1.el8.s390x")
+    assert (identity.distribution, identity.backport_names, identity.known) == (
+        "rhel-8.6", ("min-free-kbytes-256m",), True)
+    assert any("CentOS Stream 8" in note for note in identity.notes)
+
+
 @pytest.mark.parametrize(("release", "distribution"), [
     ("6.4.0-150600.23.25-default", "sles-15-sp6"),
     ("5.14.21-150500.53.2-default", "sles-15-sp5"),
@@ -179,6 +186,14 @@ def test_fold_onto_a_renamed_class_and_refusal_of_other_objects() -> None:
 #: Each row's evidence names its source: the AlmaLinux branch commit, the Ubuntu changelog
 #: entry, the SUSE string. Change a row and its evidence together.
 PINNED = {
+    "rhel-8.3": ["mkuron/almalinux-kernel", "19e5db4a49895af973ffd812448431ec3299add7",
+                 "no flags"],
+    "rhel-8.4": ["61cbcb453640edd8aae177a9fa209cce34eb61a6", "no flags"],
+    "rhel-8.5": ["dc2c8bc77c5a93f943e80a4e481f22bccf16adc5", "no flags"],
+    "rhel-8.6": ["afeb3e6deae40cab0c0d463ffc5d2c7badcd519c", "no flags"],
+    "rhel-8.7": ["58c68cb859e594062adaea01cf5b0c2ece42c60f", "no flags"],
+    "rhel-8.8": ["2352d3ef1ca395e3ed4187d2f3b27cca3018c030", "no flags"],
+    "rhel-8.9": ["fe6873961d6a14bc9b294e70f25dad154aeb3354", "MHP_NONE"],
     "rhel-8.10": ["mkuron/almalinux-kernel", "7622b1caa08e169140e42ccf2b5c9735a6377fd6",
                   "MHP_NONE"],
     "rhel-9.0": ["8ee0943f7e3bef36046454d460a9488e95a8b590", "MHP_NONE"],
@@ -209,7 +224,7 @@ PINNED = {
 }
 
 BACKPORT_EVIDENCE = {
-    ("rhel-8.10", "min-free-kbytes-256m"): "262144",
+    **{(f"rhel-8.{m}", "min-free-kbytes-256m"): "262144" for m in range(3, 11)},
     ("rhel-9.5", "memmap-on-memory-force"): "MEMMAP_ON_MEMORY_FORCE",
     ("rhel-9.5", "memmap-on-memory-split-per-block"): "create_altmaps_and_memory_blocks",
     ("rhel-9.6", "memmap-on-memory-force"): "MEMMAP_ON_MEMORY_FORCE",
