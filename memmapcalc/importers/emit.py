@@ -157,7 +157,7 @@ def _ordered(draft: MachineDraft) -> list[tuple[str, Sourced]]:
     items = [(key, draft.values[key]) for key in KEYS if key in draft.values]
     if not draft.omit_arch and "arch" not in draft.values:
         items.insert(1 if "name" in draft.values else 0,
-                     ("arch", Sourced("s390x", "the only architecture memmapcalc models")))
+                     ("arch", Sourced("s390x", "IBM Z: storage definitions and s390 memory blocks")))
     return items
 
 
