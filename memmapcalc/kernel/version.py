@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 #: ASCII only (``re.ASCII``, ``[0-9]``): ``\d`` would also match Arabic-Indic or full-width
 #: digits, which ``int()`` then reads as if they were 0-9.
-_VERSION_RE = re.compile(r"^[ \t]*v?(?P<major>[0-9]{1,2})\.(?P<minor>[0-9]{1,3})(?:\.[0-9]+)?"
-                         r"(?:[-+~_.][A-Za-z0-9_.+~-]*)?[ \t]*$", re.ASCII)
+_VERSION_RE = re.compile(r"[ \t]*v?(?P<major>[0-9]{1,2})\.(?P<minor>[0-9]{1,3})(?:\.[0-9]+)?"
+                         r"(?:[-+~_.][A-Za-z0-9_.+~-]*)?[ \t]*", re.ASCII)
 
 #: Last minor release of each major series (3.19, 4.20, 5.19, 6.19); 7.x is the current series.
 _LAST_MINOR = {3: 19, 4: 20, 5: 19, 6: 19, 7: 9}
@@ -35,7 +35,7 @@ class KernelVersion:
         if trouble is not None:
             shown = repr(text if len(text) <= 40 else text[:37] + "...")
             raise ValueError(f"{shown} contains {trouble}; write in plain ASCII {ACCEPTED}")
-        match = _VERSION_RE.match(text)
+        match = _VERSION_RE.fullmatch(text)  # (``$`` alone would let a final newline through)
         if match is None:
             raise ValueError(f"{text!r} is not a kernel version; write {ACCEPTED}")
         version = cls(int(match["major"]), int(match["minor"]))
