@@ -9,7 +9,7 @@ import pytest
 from memmapcalc.core.budget import budget, passes
 from memmapcalc.core.evaluate import evaluate
 from memmapcalc.core.params import resolve
-from memmapcalc.core.search import first_true
+from memmapcalc.kernel.search import first_true
 from memmapcalc.units import GiB, MiB
 from tests.conftest import machine
 

@@ -9,7 +9,12 @@ from memmapcalc.core import pagetables, watermarks
 from memmapcalc.core.blocks import standby_blocks
 from memmapcalc.core.budget import CHARGED_ITEMS, budget
 from memmapcalc.core.evaluate import evaluate
-from memmapcalc.core.memmap import generic_support, memmap_pages, memmap_size, standby_memmap_on_memory
+from memmapcalc.core.memmap import (
+    generic_support,
+    memmap_pages,
+    memmap_size,
+    standby_memmap_on_memory,
+)
 from memmapcalc.core.params import resolve
 from memmapcalc.units import GiB, KiB, MiB, TiB
 from tests.conftest import machine

@@ -14,8 +14,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from memmapcalc.arch.profile import Hotplug, Profile
-from memmapcalc.config.model import MemmapMode
 from memmapcalc.kernel.hotplug import HotplugBehaviour
+from memmapcalc.kernel.modes import MemmapMode
 
 
 def memmap_pages(block: int, struct_page: int, page: int, pageblock: int, force: bool) -> int:

@@ -33,15 +33,16 @@ from typing import NamedTuple
 from memmapcalc.arch import default_page_size, profile_for
 from memmapcalc.arch.memmap import memmap_pages, requested, supported
 from memmapcalc.arch.profile import BlockSize, Hotplug, Profile
-from memmapcalc.config.model import Machine, MemmapMode, StandbyHandling
+from memmapcalc.config.model import Machine
 from memmapcalc.core.budget import Budget
-from memmapcalc.core.explain import Explained, mib
 from memmapcalc.core.memmap import MemmapOnMemory
 from memmapcalc.core.metadata import MEMORY_BLOCK_DEVICE, kmalloc_size, section_usage_size
 from memmapcalc.core.pagetables import new_windows
 from memmapcalc.core.params import Params, shared_fields
+from memmapcalc.explained import Explained, mib
 from memmapcalc.kernel.behaviour import Behaviour
 from memmapcalc.kernel.hotplug import HotplugBehaviour, hotplug_behaviour, rule
+from memmapcalc.kernel.modes import MemmapMode, StandbyHandling
 from memmapcalc.kernel.version import KernelVersion
 from memmapcalc.units import KiB, MiB
 

@@ -16,12 +16,12 @@ from memmapcalc.arch.model import (
     slot_room,
 )
 from memmapcalc.arch.profile import Hotplug
-from memmapcalc.config.model import MemmapMode
 from memmapcalc.core.budget import Budget, passes
 from memmapcalc.core.evaluate import version_notes
-from memmapcalc.core.explain import Explained, mib
 from memmapcalc.core.params import Params, footprint_hint
+from memmapcalc.explained import Explained, mib
 from memmapcalc.kernel.hotplug import hotplug_behaviour
+from memmapcalc.kernel.modes import MemmapMode
 from memmapcalc.kernel.version import v
 from memmapcalc.units import GiB, format_size
 

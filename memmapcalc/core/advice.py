@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from memmapcalc.config.model import MemmapMode, StandbyHandling
 from memmapcalc.core.budget import passes
 from memmapcalc.core.params import Params, footprint_hint
 from memmapcalc.kernel.behaviour import behaviour_for
+from memmapcalc.kernel.modes import MemmapMode, StandbyHandling
 from memmapcalc.kernel.version import v
 from memmapcalc.units import format_size
 

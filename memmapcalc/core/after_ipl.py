@@ -47,11 +47,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import Enum
 
-from memmapcalc.config.model import MemmapMode, StandbyHandling
 from memmapcalc.core import watermarks
 from memmapcalc.core.budget import Budget, budget, passes
 from memmapcalc.core.params import Params
 from memmapcalc.core.s390 import PAGE
+from memmapcalc.kernel.modes import MemmapMode, StandbyHandling
 from memmapcalc.units import KiB
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from memmapcalc.core.explain import Explained, mib
+from memmapcalc.explained import Explained, mib
 
 
 @lru_cache(maxsize=4096)

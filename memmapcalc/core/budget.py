@@ -18,14 +18,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from memmapcalc.config.model import StandbyHandling
 from memmapcalc.core import metadata, pagetables, watermarks
 from memmapcalc.core.blocks import block_size, present_sections, standby_blocks, standby_range
-from memmapcalc.core.explain import Explained, mib
 from memmapcalc.core.memmap import MemmapOnMemory, memmap_size, standby_memmap_on_memory
 from memmapcalc.core.params import Params
 from memmapcalc.core.s390 import PAGE, SEGMENT
+from memmapcalc.explained import Explained, mib
 from memmapcalc.kernel.behaviour import rule_for
+from memmapcalc.kernel.modes import StandbyHandling
 from memmapcalc.units import KiB, MiB
 
 #: Order and names of the items of ``charged_at_ipl`` (the JSON contract).

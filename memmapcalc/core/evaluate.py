@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from memmapcalc.config.model import Machine, StandbyHandling
+from memmapcalc.config.model import Machine
 from memmapcalc.core.advice import advise
 from memmapcalc.core.budget import Budget, budget, verdict
-from memmapcalc.core.explain import Explained, mib
 from memmapcalc.core.params import Params, resolve
 from memmapcalc.core.s390 import MAX_PHYSICAL
 from memmapcalc.core.search import max_standby, min_online
+from memmapcalc.explained import Explained, mib
+from memmapcalc.kernel.modes import StandbyHandling
 
 
 @dataclass(frozen=True, slots=True)

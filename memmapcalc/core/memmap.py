@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from memmapcalc.config.model import MemmapMode, StandbyHandling
-from memmapcalc.core.explain import Explained, mib
 from memmapcalc.core.s390 import PAGE, SEGMENT
+from memmapcalc.explained import Explained, mib
+from memmapcalc.kernel.modes import MemmapMode, StandbyHandling
 
 
 @lru_cache(maxsize=4096)

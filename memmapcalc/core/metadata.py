@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from memmapcalc.core.explain import Explained, mib
 from memmapcalc.core.s390 import PAGE, PAGEBLOCK_BITS, SECTIONS_PER_ROOT, SUBSECTION
+from memmapcalc.explained import Explained, mib
 from memmapcalc.units import KiB
 
 #: Estimate: ``struct memory_block`` with its ``struct device``, the sysfs directory

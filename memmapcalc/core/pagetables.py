@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from memmapcalc.core.explain import Explained, mib
 from memmapcalc.core.s390 import CRST_TABLE, PAGE, REGION3_ENTRY, REGION3_TABLE_SPAN, SEGMENT
+from memmapcalc.explained import Explained, mib
 from memmapcalc.units import KiB, TiB
 
 #: The decompressor packs two 2 KiB PTE tables into one page (arch/s390/boot/vmem.c).

@@ -8,8 +8,9 @@ from dataclasses import dataclass, fields
 from operator import attrgetter
 from typing import Any
 
-from memmapcalc.config.model import Machine, MemmapMode, StandbyHandling
+from memmapcalc.config.model import Machine
 from memmapcalc.kernel.behaviour import Behaviour, behaviour_for
+from memmapcalc.kernel.modes import MemmapMode, StandbyHandling
 from memmapcalc.kernel.version import KernelVersion
 from memmapcalc.units import KiB, MiB
 

@@ -33,7 +33,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from memmapcalc.config.model import MemmapMode, StandbyHandling
 from memmapcalc.core.after_ipl import DEFAULT_ZONE, AfterIpl, Zone, after_ipl
 from memmapcalc.core.budget import budget, passes, verdict
 from memmapcalc.core.evaluate import Evaluation, evaluate_params
@@ -41,6 +40,7 @@ from memmapcalc.core.params import Params, config_size, footprint_hint, online_e
 from memmapcalc.core.s390 import PAGE
 from memmapcalc.core.search import max_standby
 from memmapcalc.kernel.behaviour import behaviour_for
+from memmapcalc.kernel.modes import MemmapMode, StandbyHandling
 from memmapcalc.kernel.version import KernelVersion, v
 from memmapcalc.units import MiB, format_size
 

@@ -16,38 +16,14 @@ picks where the search starts, so a typical machine needs a handful of evaluatio
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from memmapcalc.config.model import StandbyHandling
 from memmapcalc.core import metadata
 from memmapcalc.core.budget import Budget, budget, passes
 from memmapcalc.core.params import Params, vary
 from memmapcalc.core.s390 import DMA_ZONE_END, MAX_PHYSICAL, PAGE, REGION3_ENTRY
 from memmapcalc.core.watermarks import THP_MIN_RAM
+from memmapcalc.kernel.modes import StandbyHandling
+from memmapcalc.kernel.search import first_true, from_here_on, smallest_online
 from memmapcalc.units import MiB
-
-
-def first_true(predicate: Callable[[int], bool], lo: int, hi: int, guess: int) -> int:
-    """Smallest ``k`` in ``[lo, hi]`` with ``predicate(k)``, for a predicate that is false
-    then true; ``predicate(hi)`` must hold.  Gallops out from ``guess``, then bisects."""
-    guess = min(max(guess, lo), hi)
-    if predicate(guess):
-        top, step = guess, 1
-        while top - step >= lo and predicate(top - step):
-            top, step = top - step, step * 2
-        bottom = max(lo - 1, top - step)
-    else:
-        bottom, step = guess, 1
-        while bottom + step < hi and not predicate(bottom + step):
-            bottom, step = bottom + step, step * 2
-        top = min(hi, bottom + step)
-    while top - bottom > 1:  # predicate(top) is true, predicate(bottom) false (or bottom < lo)
-        mid = (bottom + top) // 2
-        if predicate(mid):
-            top = mid
-        else:
-            bottom = mid
-    return top
 
 
 def max_standby(p: Params, current: Budget | None = None) -> tuple[int | None, bool]:
@@ -114,27 +90,6 @@ def min_online(p: Params, current: Budget | None = None) -> int | None:
     found = step * from_here_on(passes_at, lambda k: _failure_within_reach(p, k, step, top, block),
                                 top, guess)
     return max(found, smallest_online(current.section_size.value, step))
-
-
-def smallest_online(section: int, step: int) -> int:
-    """The smallest online size a config may have: one section (sparsemem builds memory of
-    whole sections; config.semantics refuses less), in whole steps.  A lower limit below it
-    would name a size that ``check`` refuses."""
-    return -(-section // step) * step
-
-
-def from_here_on(passes_at: Callable[[int], bool], failure_above: Callable[[int], int | None],
-                 top: int, guess: int) -> int:
-    """The smallest ``k`` from which every larger one passes, for a predicate that is not
-    monotone: find a boundary, ask ``failure_above`` for the lowest failure its jumps can
-    reach above it, and search again above any it finds.  ``passes_at(top)`` must hold."""
-    lo = 1
-    while True:
-        found = first_true(passes_at, lo, top, guess)
-        failing = failure_above(found)
-        if failing is None:
-            return found
-        lo = guess = failing + 1
 
 
 def _aim(p: Params, margin: int, online: int, step: int, top: int) -> int:

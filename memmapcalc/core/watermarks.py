@@ -11,8 +11,8 @@ from __future__ import annotations
 from functools import lru_cache
 from math import isqrt
 
-from memmapcalc.core.explain import Explained, mib
 from memmapcalc.core.s390 import DMA_ZONE_END, PAGE
+from memmapcalc.explained import Explained, mib
 from memmapcalc.units import KiB, MiB
 
 #: MIGRATE_PCPTYPES (include/linux/mmzone.h): unmovable, movable, reclaimable.

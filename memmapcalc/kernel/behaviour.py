@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from typing import Any
 
-from memmapcalc.config.model import StandbyHandling
+from memmapcalc.kernel.modes import StandbyHandling
 from memmapcalc.kernel.version import KernelVersion, v
 from memmapcalc.units import KiB, MiB
 
