@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from memmapcalc.core.budget import CHARGED_ITEMS
 from memmapcalc.core.evaluate import Evaluation
 from memmapcalc.explained import Explained
+from memmapcalc.records.budget import CHARGED_ITEMS
 
 
 def explained_items(evaluation: Evaluation) -> dict[str, dict[str, Explained[Any]]]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from memmapcalc.config.model import MemmapMode, StandbyHandling
+from memmapcalc.config.resolve import resolve
 from memmapcalc.core import pagetables, watermarks
 from memmapcalc.core.blocks import standby_blocks
-from memmapcalc.core.budget import CHARGED_ITEMS, budget
 from memmapcalc.core.evaluate import evaluate
 from memmapcalc.core.memmap import (
     generic_support,
@@ -15,7 +15,8 @@ from memmapcalc.core.memmap import (
     memmap_size,
     standby_memmap_on_memory,
 )
-from memmapcalc.core.params import resolve
+from memmapcalc.records.budget import CHARGED_ITEMS
+from memmapcalc.records.verdict import budget
 from memmapcalc.units import GiB, KiB, MiB, TiB
 from tests.conftest import machine
 

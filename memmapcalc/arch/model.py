@@ -30,20 +30,18 @@ from functools import lru_cache
 from math import isqrt
 from typing import NamedTuple
 
-from memmapcalc.arch import default_page_size, profile_for
 from memmapcalc.arch.memmap import memmap_pages, requested, supported
 from memmapcalc.arch.profile import BlockSize, Hotplug, Profile
-from memmapcalc.config.model import Machine
-from memmapcalc.core.budget import Budget
+from memmapcalc.arch.registry import profile_for
 from memmapcalc.core.memmap import MemmapOnMemory
 from memmapcalc.core.metadata import MEMORY_BLOCK_DEVICE, kmalloc_size, section_usage_size
 from memmapcalc.core.pagetables import new_windows
-from memmapcalc.core.params import Params, shared_fields
+from memmapcalc.core.params import Params
 from memmapcalc.explained import Explained, mib
-from memmapcalc.kernel.behaviour import Behaviour
 from memmapcalc.kernel.hotplug import HotplugBehaviour, hotplug_behaviour, rule
-from memmapcalc.kernel.modes import MemmapMode, StandbyHandling
+from memmapcalc.kernel.modes import MemmapMode
 from memmapcalc.kernel.version import KernelVersion
+from memmapcalc.records.budget import Budget
 from memmapcalc.units import KiB, MiB
 
 #: Estimate: per ACPI memory device (DIMM) besides its blocks — ``struct
@@ -60,34 +58,6 @@ THP_MIN_RAM = 512 * MiB
 MIGRATE_PCPTYPES = 3
 #: memhp_default_state values that online to a kernel zone (a memmap can use that memory).
 KERNEL_ONLINE = ("online", "online_kernel")
-
-
-# --- resolving a config ------------------------------------------------------------------
-def resolve_profiled(machine: Machine, behaviour: Behaviour) -> Params:
-    """:func:`memmapcalc.core.params.resolve` for x86_64, arm64 and ppc64le."""
-    kernel, memory, cpu = machine.kernel, machine.memory, machine.cpu
-    radix = (kernel.mmu or "radix") == "radix"
-    page = kernel.page_size or default_page_size(machine.arch)
-    profile = profile_for(machine.arch, page, radix)
-    dimms = tuple(memory.dimms or ())
-    acpi = profile.hotplug is Hotplug.ACPI_DIMMS
-    return Params(
-        standby=sum(dimms) if acpi else memory.standby,
-        increment=None,
-        behaviour=behaviour,
-        standby_handling=StandbyHandling.BOOT_ADD if acpi else StandbyHandling.DEFERRED,
-        sclp_memmap_on_memory=False,
-        pageblock=(profile.pageblock if kernel.pageblock_size is None
-                   else kernel.pageblock_size),
-        arch=machine.arch,
-        page_size=page,
-        radix=radix,
-        hypervisor=True if cpu.hypervisor is None else cpu.hypervisor,
-        rodata_full=True if kernel.rodata_full is None else kernel.rodata_full,
-        dimms=dimms,
-        auto_online=kernel.auto_online or "offline",
-        **shared_fields(machine),
-    )
 
 
 @lru_cache(maxsize=256)

@@ -16,13 +16,14 @@ from memmapcalc.arch.model import (
     slot_room,
 )
 from memmapcalc.arch.profile import Hotplug
-from memmapcalc.core.budget import Budget, passes
-from memmapcalc.core.evaluate import version_notes
 from memmapcalc.core.params import Params, footprint_hint
 from memmapcalc.explained import Explained, mib
 from memmapcalc.kernel.hotplug import hotplug_behaviour
 from memmapcalc.kernel.modes import MemmapMode
 from memmapcalc.kernel.version import v
+from memmapcalc.records.budget import Budget
+from memmapcalc.records.notes import version_notes
+from memmapcalc.records.verdict import passes
 from memmapcalc.units import GiB, format_size
 
 

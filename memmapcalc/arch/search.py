@@ -14,9 +14,9 @@ in :mod:`memmapcalc.core.search` (both use :mod:`memmapcalc.kernel.search`).
 from __future__ import annotations
 
 from memmapcalc.arch.model import boot_managed, boundaries, compute, hotplug_room, profile_of
-from memmapcalc.core.budget import Budget
 from memmapcalc.core.params import Params, vary
 from memmapcalc.kernel.search import first_true, from_here_on, secant, smallest_online
+from memmapcalc.records.budget import Budget
 from memmapcalc.units import MiB
 
 

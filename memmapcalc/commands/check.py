@@ -332,8 +332,8 @@ class EvaluationCache:
     LIMIT = 256
 
     def __init__(self) -> None:
+        from memmapcalc.config.resolve import resolve
         from memmapcalc.core.evaluate import evaluate
-        from memmapcalc.core.params import resolve
 
         self._evaluate = evaluate
         self._resolve = resolve

@@ -91,7 +91,7 @@ def plan(paths: tuple[str, ...], configs: tuple[str, ...], fmt: str, sets: tuple
 
 
 def _plan_one(loaded: Loaded, zone: Any) -> tuple[dict[str, Any], Plan | None]:
-    from memmapcalc.core.params import resolve
+    from memmapcalc.config.resolve import resolve
     from memmapcalc.core.plan import plan
 
     if loaded.machine is None:

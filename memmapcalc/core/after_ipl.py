@@ -48,10 +48,11 @@ from dataclasses import dataclass, replace
 from enum import Enum
 
 from memmapcalc.core import watermarks
-from memmapcalc.core.budget import Budget, budget, passes
 from memmapcalc.core.params import Params
 from memmapcalc.core.s390 import PAGE
 from memmapcalc.kernel.modes import MemmapMode, StandbyHandling
+from memmapcalc.records.budget import Budget
+from memmapcalc.records.verdict import budget, passes
 from memmapcalc.units import KiB
 
 

@@ -34,14 +34,13 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from memmapcalc.core.after_ipl import DEFAULT_ZONE, AfterIpl, Zone, after_ipl
-from memmapcalc.core.budget import budget, passes, verdict
 from memmapcalc.core.evaluate import Evaluation, evaluate_params
 from memmapcalc.core.params import Params, config_size, footprint_hint, online_edits
 from memmapcalc.core.s390 import PAGE
-from memmapcalc.core.search import max_standby
 from memmapcalc.kernel.behaviour import behaviour_for
 from memmapcalc.kernel.modes import MemmapMode, StandbyHandling
 from memmapcalc.kernel.version import KernelVersion, v
+from memmapcalc.records.verdict import budget, passes, verdict
 from memmapcalc.units import MiB, format_size
 
 _V6_8, _V6_9, _V6_18, _V6_19 = v("6.8"), v("6.9"), v("6.18"), v("6.19")
@@ -417,6 +416,7 @@ def frontier_point(p: Params) -> FrontierPoint:
         if variant.params is None:
             limits[variant.key] = None
             continue
-        value, capped = max_standby(variant.params)
+        q = variant.params
+        value, capped = q.profile.max_standby(q, budget(q))
         limits[variant.key] = Limit(value, capped)
     return FrontierPoint(p.online, limits)

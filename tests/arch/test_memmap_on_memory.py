@@ -11,10 +11,10 @@ from memmapcalc.arch import profile_for
 from memmapcalc.arch.memmap import memmap_pages, requested, supported
 from memmapcalc.config.load import machine_from_mapping
 from memmapcalc.config.model import MemmapMode
-from memmapcalc.core.budget import budget
-from memmapcalc.core.params import resolve
+from memmapcalc.config.resolve import resolve
 from memmapcalc.kernel.hotplug import hotplug_behaviour
 from memmapcalc.kernel.version import v
+from memmapcalc.records.verdict import budget
 from memmapcalc.units import GiB, KiB, MiB
 
 ON, FORCE = MemmapMode.ON, MemmapMode.FORCE

@@ -11,12 +11,13 @@ import pytest
 from memmapcalc.arch import profile_for, x86_64
 from memmapcalc.arch.model import khugepaged_min_free_kbytes, layout, min_free_kbytes, thp_active
 from memmapcalc.config.load import machine_from_mapping
-from memmapcalc.core.budget import CHARGED_ITEMS, budget, passes
+from memmapcalc.config.resolve import resolve
 from memmapcalc.core.evaluate import evaluate
-from memmapcalc.core.params import resolve
 from memmapcalc.errors import InputError
 from memmapcalc.kernel.hotplug import hotplug_behaviour
 from memmapcalc.kernel.version import v
+from memmapcalc.records.budget import CHARGED_ITEMS
+from memmapcalc.records.verdict import budget, passes
 from memmapcalc.units import GiB, KiB, MiB, TiB
 from tests.conftest import machine as s390_machine
 

@@ -9,7 +9,7 @@ import pytest
 from plan_helpers import SHIPPED, apply_edits, mapping_of, params_of
 
 from memmapcalc.config.model import MemmapMode, StandbyHandling
-from memmapcalc.core.params import resolve
+from memmapcalc.config.resolve import resolve
 from memmapcalc.core.plan import KEYS, variants
 from tests.conftest import machine
 

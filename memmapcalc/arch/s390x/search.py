@@ -1,4 +1,4 @@
-"""Exact limits: the largest standby and the smallest online memory that still IPL.
+"""Exact limits of an s390x machine: the largest standby and the smallest online memory that still IPL.
 
 Both are searches over the model itself (``budget``), not estimates; an estimate only
 picks where the search starts, so a typical machine needs a handful of evaluations.
@@ -16,24 +16,20 @@ picks where the search starts, so a typical machine needs a handful of evaluatio
 
 from __future__ import annotations
 
+from memmapcalc.arch.s390x.budget import budget, passes
 from memmapcalc.core import metadata
-from memmapcalc.core.budget import Budget, budget, passes
 from memmapcalc.core.params import Params, vary
 from memmapcalc.core.s390 import DMA_ZONE_END, MAX_PHYSICAL, PAGE, REGION3_ENTRY
 from memmapcalc.core.watermarks import THP_MIN_RAM
 from memmapcalc.kernel.modes import StandbyHandling
 from memmapcalc.kernel.search import first_true, from_here_on, smallest_online
+from memmapcalc.records.budget import Budget
 from memmapcalc.units import MiB
 
 
-def max_standby(p: Params, current: Budget | None = None) -> tuple[int | None, bool]:
+def max_standby(p: Params, current: Budget) -> tuple[int | None, bool]:
     """Largest standby (a whole number of blocks) that IPLs, and whether the architecture's
     physical limit capped it.  ``None`` when not even standby 0 passes."""
-    current = current or budget(p)
-    if p.arch != "s390x":
-        from memmapcalc.arch import search
-
-        return search.max_standby(p, current)
     block = current.block_size.value
     limit = max(0, (MAX_PHYSICAL - p.online) // block)
     added = limit - 1 - current.standby_blocks.value  # usable blocks the limit adds, at least
@@ -67,14 +63,9 @@ def _standby_cost_per_block(p: Params, current: Budget) -> int:
     return memmap + 8 * 1024
 
 
-def min_online(p: Params, current: Budget | None = None) -> int | None:
+def min_online(p: Params, current: Budget) -> int | None:
     """Smallest online size (whole MiB, or whole increments) from which every larger size
     IPLs with the same standby; ``None`` if even the largest possible online size fails."""
-    current = current or budget(p)
-    if p.arch != "s390x":
-        from memmapcalc.arch import search
-
-        return search.min_online(p, current)
     step = max(MiB, p.increment or 0)
     top = (MAX_PHYSICAL - p.standby) // step
     block = current.block_size.value

@@ -1,4 +1,4 @@
-"""What IPL charges to online memory, item by item (the heart of the model).
+"""What IPL charges to online memory on s390x, item by item (the s390x profile's budget).
 
 ``budget(params)`` is pure and cheap (a few µs), so the searches for ``max_standby`` and
 ``min_online`` and the planner call it many times.  Order of events at IPL that the
@@ -16,54 +16,21 @@ model follows (kernel-model.md §8):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from memmapcalc.core import metadata, pagetables, watermarks
 from memmapcalc.core.blocks import block_size, present_sections, standby_blocks, standby_range
-from memmapcalc.core.memmap import MemmapOnMemory, memmap_size, standby_memmap_on_memory
+from memmapcalc.core.memmap import memmap_size, standby_memmap_on_memory
 from memmapcalc.core.params import Params
 from memmapcalc.core.s390 import PAGE, SEGMENT
 from memmapcalc.explained import Explained, mib
 from memmapcalc.kernel.behaviour import rule_for
 from memmapcalc.kernel.modes import StandbyHandling
+from memmapcalc.records.budget import Budget
+from memmapcalc.records.verdict import verdict
 from memmapcalc.units import KiB, MiB
-
-#: Order and names of the items of ``charged_at_ipl`` (the JSON contract).
-CHARGED_ITEMS = ("kernel_image", "initramfs", "crashkernel", "online_memmap", "standby_memmap",
-                 "page_tables", "metadata", "min_free", "userspace")
-
-
-@dataclass(frozen=True, slots=True)
-class Budget:
-    """The online-memory budget of one machine at IPL."""
-
-    block_size: Explained[int]
-    standby_blocks: Explained[int]
-    memmap_per_block: Explained[int]
-    memmap_on_memory: MemmapOnMemory
-    charged: dict[str, Explained[int]]
-    #: page-table parts (boot identity, boot vmemmap, top level, standby identity/vmemmap)
-    page_table_parts: dict[str, Explained[int]]
-    min_free_parts: tuple[Explained[int], Explained[int] | None, Explained[bool]]
-    section_size: Explained[int]
-    required: int
-    margin: int
-    #: ZONE_DMA's reserve against ZONE_NORMAL allocations (s390; part of ``min_free``)
-    lowmem_reserve: Explained[int] | None = None
-
-    @property
-    def usable_standby(self) -> int:
-        return self.standby_blocks.value * self.block_size.value
 
 
 def budget(p: Params) -> Budget:
-    """Charge IPL's consumers to online memory and return the budget with explanations.
-
-    x86_64, arm64 and ppc64le machines are charged by their architecture profile
-    (:func:`memmapcalc.arch.model.profiled_budget`); everything below is s390x.
-    """
-    if p.arch != "s390x":
-        return _profiled_budget(p)
+    """Charge IPL's consumers to online memory and return the budget with explanations."""
     versions, source = rule_for("section_size", p.version)
     section = Explained(p.behaviour.section_size, lambda: (f"1 << SECTION_SIZE_BITS = {mib(p.behaviour.section_size)}"),
                         source, versions)
@@ -194,25 +161,6 @@ def _freed_before_init(p: Params) -> Explained[int]:
         "init/main.c free_initmem() ('Freeing ... memory' in dmesg)")
 
 
-def _profiled_budget(p: Params) -> Budget:
-    from memmapcalc.arch.model import profiled_budget
-
-    return profiled_budget(p)
-
-
-def verdict(margin: int, online: int, min_margin: int) -> str:
-    """``fail`` below the configured minimum margin, ``warn`` below 10 % of online, else ``pass``."""
-    if margin < min_margin:
-        return "fail"
-    if margin * 10 < online:
-        return "warn"
-    return "pass"
-
-
 def passes(p: Params) -> bool:
     """Does IPL leave at least ``min_margin``?  (warn counts as passing.)"""
-    if p.arch != "s390x":
-        from memmapcalc.arch.model import profiled_passes
-
-        return profiled_passes(p)
     return verdict(budget(p).margin, p.online, p.min_margin) != "fail"
