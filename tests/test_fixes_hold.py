@@ -17,7 +17,7 @@ from typing import Any
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from memmapcalc.arch.model import layout
+from memmapcalc.arch.paging_geometry import layout
 from memmapcalc.commands.check import Checker
 from memmapcalc.commands.plan import _plan_one
 from memmapcalc.config.edits import apply_edits

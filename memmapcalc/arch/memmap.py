@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from memmapcalc.arch.hotplug_rows import HotplugBehaviour
 from memmapcalc.arch.profile import Hotplug, Profile
-from memmapcalc.kernel.hotplug import HotplugBehaviour
 from memmapcalc.kernel.modes import MemmapMode
 
 

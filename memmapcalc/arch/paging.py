@@ -3,7 +3,7 @@ machine whose hot-pluggable memory is ACPI DIMMs or pseries DLPAR memory.
 
 One stateless object for the three, :data:`PROFILES`: each machine's geometry profile
 (page size, MMU, zones, block size; :mod:`memmapcalc.arch.profile`) is found from its
-parameters by :func:`memmapcalc.arch.model.profile_of`."""
+parameters by :func:`memmapcalc.arch.paging_geometry.profile_of`."""
 
 from __future__ import annotations
 

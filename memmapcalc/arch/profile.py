@@ -4,7 +4,7 @@ differ, as data.  The model that uses them is :mod:`memmapcalc.arch.model`; the 
 
 A :class:`Profile` holds what does not depend on the kernel version (page size, PMD size,
 pageblock, vmemmap and linear-map granularity, zone layout, where hot-pluggable memory
-sits); what does is in :mod:`memmapcalc.kernel.hotplug` (one table of changes per
+sits); what does is in :mod:`memmapcalc.arch.hotplug_rows` (one table of changes per
 architecture).  Every constant names the header or function that defines it.
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-from memmapcalc.kernel.hotplug import HotplugBehaviour
+from memmapcalc.arch.hotplug_rows import HotplugBehaviour
 
 
 class Hotplug(str, Enum):

@@ -6,19 +6,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from memmapcalc.arch.hotplug_rows import hotplug_behaviour
 from memmapcalc.arch.memmap import supported
-from memmapcalc.arch.model import (
-    KERNEL_ONLINE,
-    MAX_DIMMS,
-    layout,
-    physical_room,
-    profile_of,
-    slot_room,
-)
+from memmapcalc.arch.paging_boot import KERNEL_ONLINE
+from memmapcalc.arch.paging_geometry import MAX_DIMMS, layout, physical_room, profile_of, slot_room
 from memmapcalc.arch.profile import Hotplug
 from memmapcalc.core.params import Params, footprint_hint
 from memmapcalc.explained import Explained, mib
-from memmapcalc.kernel.hotplug import hotplug_behaviour
 from memmapcalc.kernel.modes import MemmapMode
 from memmapcalc.kernel.version import v
 from memmapcalc.records.budget import Budget

@@ -3,7 +3,7 @@ smallest boot memory that still boot.  Searches over the model itself, like the 
 in :mod:`memmapcalc.core.search` (both use :mod:`memmapcalc.kernel.search`).
 
 * ``max_standby``: hot-pluggable memory in whole memory blocks, laid out as
-  :func:`memmapcalc.arch.model.layout` says (one DIMM grows; several DIMMs are followed by
+  :func:`memmapcalc.arch.paging_geometry.layout` says (one DIMM grows; several DIMMs are followed by
   more DIMMs of the last size).  The boot cost never falls as it grows.
 * ``min_online``: the budget jumps where boot memory crosses a section (its memmap), a
   zone or layout boundary (khugepaged's reserve for a new zone) and where managed memory
@@ -13,7 +13,8 @@ in :mod:`memmapcalc.core.search` (both use :mod:`memmapcalc.kernel.search`).
 
 from __future__ import annotations
 
-from memmapcalc.arch.model import boot_managed, boundaries, compute, hotplug_room, profile_of
+from memmapcalc.arch.model import boot_managed, compute
+from memmapcalc.arch.paging_geometry import boundaries, hotplug_room, profile_of
 from memmapcalc.core.params import Params, vary
 from memmapcalc.kernel.search import first_true, from_here_on, secant, smallest_online
 from memmapcalc.records.budget import Budget

@@ -203,8 +203,8 @@ def _check_increment(increment: int, online: int, standby: int) -> None:
 def _check_profiled(machine: Machine) -> None:
     """x86_64, arm64, ppc64le: page size, block size, DIMMs, pageblock, physical limit."""
     from memmapcalc.arch import PAGE_SIZES, profile_for
+    from memmapcalc.arch.hotplug_rows import hotplug_behaviour
     from memmapcalc.arch.profile import Hotplug
-    from memmapcalc.kernel.hotplug import hotplug_behaviour
 
     memory, kernel = machine.memory, machine.kernel
     if memory.online == 0:

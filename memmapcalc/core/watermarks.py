@@ -1,5 +1,6 @@
-"""min_free_kbytes at IPL: the reserve the page allocator keeps, which the vmemmap
-allocations of standby blocks (``__GFP_RETRY_MAYFAIL``) cannot dip into.
+"""min_free_kbytes at IPL on s390x: the reserve the page allocator keeps, which the vmemmap
+allocations of standby blocks (``__GFP_RETRY_MAYFAIL``) cannot dip into.  The rules are
+:mod:`memmapcalc.kernel.watermarks`; here are s390's zones, words and EDAT1 gate.
 
 Both computations run before the s390 standby initcall, so they see online memory only:
 ``init_per_zone_wmark_min()`` is a postcore initcall, ``hugepage_init()`` (khugepaged)
@@ -9,36 +10,18 @@ a subsys initcall, sclp's standby memory a device initcall.
 from __future__ import annotations
 
 from functools import lru_cache
-from math import isqrt
 
 from memmapcalc.core.s390 import DMA_ZONE_END, PAGE
 from memmapcalc.explained import Explained, mib
-from memmapcalc.units import KiB, MiB
+from memmapcalc.kernel import watermarks
 
-#: MIGRATE_PCPTYPES (include/linux/mmzone.h): unmovable, movable, reclaimable.
-MIGRATE_PCPTYPES = 3
-#: hugepage_init(): below 512 MiB of RAM transparent huge pages are disabled.
-THP_MIN_RAM = 512 * MiB
 #: sysctl_lowmem_reserve_ratio[ZONE_DMA] (mm/page_alloc.c).
 DMA_LOWMEM_RESERVE_RATIO = 256
 
 
 def min_free_kbytes(managed: int, clamp_max: int) -> Explained[int]:
-    """``calculate_min_free_kbytes()`` (mm/page_alloc.c):
-    ``clamp(int_sqrt(lowmem_kbytes × 16), 128, max)`` with lowmem_kbytes =
-    ``nr_free_buffer_pages()`` × 4 = the managed pages of the zones at or below
-    ZONE_NORMAL (no watermarks are set yet at that point).
-
-    Example (documented table): 4 GiB of lowmem -> 8192 kB; 16 GiB -> 16384 kB.
-    """
-    lowmem_kb = managed // PAGE * (PAGE // KiB)
-    raw = isqrt(lowmem_kb * 16)
-    value = min(max(raw, 128), clamp_max)
-    formula = lambda: (f"clamp(isqrt({lowmem_kb} kB × 16), 128, {clamp_max}) = {value} kB "
-               f"(managed online memory {mib(managed)})")
-    versions = "5.7 on" if clamp_max == 262144 else "before 5.7"
-    return Explained(value, formula, "mm/page_alloc.c calculate_min_free_kbytes(), "
-                     "init_per_zone_wmark_min()", versions)
+    """min_free_kbytes of s390's managed online memory (4 KiB pages)."""
+    return watermarks.min_free_kbytes(managed, clamp_max, PAGE, "managed online memory")
 
 
 def populated_zones(online: int) -> int:
@@ -48,34 +31,18 @@ def populated_zones(online: int) -> int:
 
 
 def khugepaged_min_free_kbytes(managed: int, online: int, pageblock: int) -> Explained[int]:
-    """``set_recommended_min_free_kbytes()`` (mm/khugepaged.c), run when khugepaged starts:
-    ``pageblock_nr_pages × zones × (2 + MIGRATE_PCPTYPES²)`` pages, at most 5 % of
-    ``nr_free_buffer_pages()``; it only ever raises min_free_kbytes.
-
-    Example: s390, 1 MiB pageblocks (256 pages), 4 GiB online (2 zones):
-    256 × 2 × 11 = 5632 pages = 22528 kB.
-    """
-    zones = populated_zones(online)
-    per_block = pageblock // PAGE
-    pages = per_block * zones * (2 + MIGRATE_PCPTYPES * MIGRATE_PCPTYPES)
-    cap = managed // PAGE // 20
-    value = min(pages, cap) * (PAGE // KiB)
-    formula = lambda: (f"min({per_block} pages × {zones} zones × (2 + 3²), 5 % of {managed // PAGE} managed "
-               f"pages) × 4 kB = {value} kB")
-    return Explained(value, formula, "mm/khugepaged.c set_recommended_min_free_kbytes()")
+    """khugepaged's raise over the zones ``online`` memory populates."""
+    return watermarks.khugepaged_min_free_kbytes(managed, populated_zones(online), pageblock,
+                                                 PAGE)
 
 
 def thp_active(thp: bool, edat1: bool, managed: int) -> Explained[bool]:
-    """khugepaged runs when THP is enabled, the machine can do huge pages (s390
-    ``has_transparent_hugepage()`` needs EDAT1) and RAM is at least 512 MiB
-    (mm/huge_memory.c ``hugepage_init``)."""
-    active = thp and edat1 and managed >= THP_MIN_RAM
-    why = ("THP enabled, EDAT1, RAM ≥ 512 MiB" if active else
-           "THP disabled in the config" if not thp else
-           "no EDAT1: s390 has no transparent huge pages" if not edat1 else
-           f"RAM {mib(managed)} < 512 MiB: hugepage_init() disables THP")
-    return Explained(active, why, "mm/huge_memory.c hugepage_init(); arch/s390/include/asm/"
-                     "pgtable.h has_transparent_hugepage()")
+    """khugepaged starts on s390 only with EDAT1 too (``has_transparent_hugepage()``)."""
+    return watermarks.thp_active(
+        thp, managed, "THP enabled, EDAT1, RAM ≥ 512 MiB",
+        None if edat1 else "no EDAT1: s390 has no transparent huge pages",
+        "mm/huge_memory.c hugepage_init(); arch/s390/include/asm/pgtable.h "
+        "has_transparent_hugepage()")
 
 
 @lru_cache(maxsize=4096)

@@ -105,7 +105,7 @@ def changes_up_to(version: KernelVersion | None) -> list[Change]:
 
 
 #: Rows of the generic memory-hotplug core and page allocator that every architecture
-#: shares (memmapcalc.kernel.hotplug builds the other profiles' tables on them).
+#: shares (memmapcalc.arch.hotplug_rows builds the other profiles' tables on them).
 GENERIC_FIELDS = ("min_free_kbytes_max", "force_mode")
 
 

@@ -1,4 +1,5 @@
-"""Exact limits of an s390x machine: the largest standby and the smallest online memory that still IPL.
+"""Exact limits of an s390x machine: the largest standby and the smallest online memory
+that still IPL.
 
 Both are searches over the model itself (``budget``), not estimates; an estimate only
 picks where the search starts, so a typical machine needs a handful of evaluations.
@@ -20,9 +21,9 @@ from memmapcalc.arch.s390x.budget import budget, passes
 from memmapcalc.core import metadata
 from memmapcalc.core.params import Params, vary
 from memmapcalc.core.s390 import DMA_ZONE_END, MAX_PHYSICAL, PAGE, REGION3_ENTRY
-from memmapcalc.core.watermarks import THP_MIN_RAM
 from memmapcalc.kernel.modes import StandbyHandling
 from memmapcalc.kernel.search import first_true, from_here_on, smallest_online
+from memmapcalc.kernel.watermarks import THP_MIN_RAM
 from memmapcalc.records.budget import Budget
 from memmapcalc.units import MiB
 
