@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from memmapcalc.core.evaluate import Evaluation
 from memmapcalc.explained import Explained
+from memmapcalc.model.evaluate import Evaluation
 from memmapcalc.records.budget import CHARGED_ITEMS
 
 

@@ -16,7 +16,7 @@ import pytest
 from memmapcalc.config.load import machine_from_mapping
 from memmapcalc.config.model import Machine
 from memmapcalc.config.resolve import resolve
-from memmapcalc.core.evaluate import evaluate
+from memmapcalc.model.evaluate import evaluate
 
 PPC = """\
 name: a

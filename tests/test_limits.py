@@ -7,8 +7,8 @@ from dataclasses import replace
 import pytest
 
 from memmapcalc.config.resolve import resolve
-from memmapcalc.core.evaluate import evaluate
 from memmapcalc.kernel.search import first_true
+from memmapcalc.model.evaluate import evaluate
 from memmapcalc.records.verdict import budget, passes
 from memmapcalc.units import GiB, MiB
 from tests.conftest import machine

@@ -1,5 +1,5 @@
 """Boot model for x86_64, arm64 and ppc64le: what booting charges to boot memory when
-hot-pluggable memory is present, item by item, as :class:`~memmapcalc.core.budget.Budget`.
+hot-pluggable memory is present, item by item, as :class:`~memmapcalc.records.budget.Budget`.
 
 Order of events (kernel-model.md §4, §10; ground-truth-x86.md):
 
@@ -29,7 +29,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from memmapcalc.arch.hotplug_rows import HotplugBehaviour, rule
-from memmapcalc.arch.memmap import memmap_pages, requested, supported
+from memmapcalc.arch.memmap import requested, supported
 from memmapcalc.arch.paging_boot import (
     DRMEM_LMB,
     KERNEL_ONLINE,
@@ -41,13 +41,13 @@ from memmapcalc.arch.paging_boot import (
 )
 from memmapcalc.arch.paging_geometry import layout, profile_of
 from memmapcalc.arch.profile import BlockSize, Hotplug, Profile
-from memmapcalc.core.memmap import MemmapOnMemory
-from memmapcalc.core.params import Params
 from memmapcalc.explained import Explained, mib
+from memmapcalc.kernel.memmap_on_memory import memmap_pages
 from memmapcalc.kernel.modes import MemmapMode
 from memmapcalc.kernel.watermarks import kb as _kb
 from memmapcalc.kernel.watermarks import reserve, thp_active
-from memmapcalc.records.budget import Budget
+from memmapcalc.records.budget import Budget, MemmapOnMemory
+from memmapcalc.records.params import Params
 from memmapcalc.units import KiB
 
 

@@ -8,9 +8,9 @@ parameters by :func:`memmapcalc.arch.paging_geometry.profile_of`."""
 from __future__ import annotations
 
 from memmapcalc.arch import model, report, search
-from memmapcalc.core.params import Params
 from memmapcalc.explained import Explained
 from memmapcalc.records.budget import Budget
+from memmapcalc.records.params import Params
 
 
 class PagingProfiles:

@@ -9,10 +9,10 @@ from typing import NamedTuple
 
 from memmapcalc.arch.paging_geometry import tables, vmemmap_of
 from memmapcalc.arch.profile import Profile
-from memmapcalc.core.metadata import MEMORY_BLOCK_DEVICE, kmalloc_size, section_usage_size
-from memmapcalc.core.pagetables import new_windows
-from memmapcalc.core.params import Params
 from memmapcalc.explained import Explained, mib
+from memmapcalc.kernel.sections import MEMORY_BLOCK_DEVICE, kmalloc_size, section_usage_size
+from memmapcalc.kernel.windows import new_windows
+from memmapcalc.records.params import Params
 from memmapcalc.units import KiB
 
 #: Estimate: per ACPI memory device (DIMM) besides its blocks — ``struct

@@ -10,9 +10,9 @@ from functools import lru_cache
 from memmapcalc.arch.hotplug_rows import HotplugBehaviour, hotplug_behaviour
 from memmapcalc.arch.profile import Hotplug, Profile
 from memmapcalc.arch.registry import profile_for
-from memmapcalc.core.pagetables import new_windows
-from memmapcalc.core.params import Params
 from memmapcalc.kernel.version import KernelVersion
+from memmapcalc.kernel.windows import new_windows
+from memmapcalc.records.params import Params
 from memmapcalc.units import MiB
 
 

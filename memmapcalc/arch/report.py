@@ -1,5 +1,5 @@
 """Limits, advice and notes for x86_64, arm64 and ppc64le machines (the s390x ones are in
-:mod:`memmapcalc.core.evaluate` and :mod:`memmapcalc.core.advice`).  Every fix is checked by
+:mod:`memmapcalc.arch.s390x.report` and :mod:`memmapcalc.arch.s390x.advice`).  Every fix is checked by
 re-running the model with the change applied."""
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from memmapcalc.arch.memmap import supported
 from memmapcalc.arch.paging_boot import KERNEL_ONLINE
 from memmapcalc.arch.paging_geometry import MAX_DIMMS, layout, physical_room, profile_of, slot_room
 from memmapcalc.arch.profile import Hotplug
-from memmapcalc.core.params import Params, footprint_hint
 from memmapcalc.explained import Explained, mib
 from memmapcalc.kernel.modes import MemmapMode
 from memmapcalc.kernel.version import v
 from memmapcalc.records.budget import Budget
 from memmapcalc.records.notes import version_notes
+from memmapcalc.records.params import Params, footprint_hint
 from memmapcalc.records.verdict import passes
 from memmapcalc.units import GiB, format_size
 

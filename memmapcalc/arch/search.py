@@ -1,6 +1,6 @@
 """Exact limits for x86_64, arm64 and ppc64le: the largest hot-pluggable memory and the
 smallest boot memory that still boot.  Searches over the model itself, like the s390x ones
-in :mod:`memmapcalc.core.search` (both use :mod:`memmapcalc.kernel.search`).
+in :mod:`memmapcalc.arch.s390x.search` (both use :mod:`memmapcalc.kernel.search`).
 
 * ``max_standby``: hot-pluggable memory in whole memory blocks, laid out as
   :func:`memmapcalc.arch.paging_geometry.layout` says (one DIMM grows; several DIMMs are followed by
@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from memmapcalc.arch.model import boot_managed, compute
 from memmapcalc.arch.paging_geometry import boundaries, hotplug_room, profile_of
-from memmapcalc.core.params import Params, vary
 from memmapcalc.kernel.search import first_true, from_here_on, secant, smallest_online
 from memmapcalc.records.budget import Budget
+from memmapcalc.records.params import Params, vary
 from memmapcalc.units import MiB
 
 

@@ -13,9 +13,9 @@ from memmapcalc.arch import paging, s390x
 from memmapcalc.arch.profile import Hotplug
 from memmapcalc.arch.registry import default_page_size, profile_for
 from memmapcalc.config.model import Machine
-from memmapcalc.core.params import FREED_BEFORE_INIT, S390_PAGEBLOCK, Params
 from memmapcalc.kernel.behaviour import Behaviour, behaviour_for
 from memmapcalc.kernel.modes import StandbyHandling
+from memmapcalc.records.params import FREED_BEFORE_INIT, S390_PAGEBLOCK, Params
 
 
 def resolve(machine: Machine) -> Params:

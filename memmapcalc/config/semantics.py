@@ -7,8 +7,8 @@ a message that says what is accepted.  Nothing here is a verdict about IPL.
 
 from __future__ import annotations
 
+from memmapcalc.arch.s390x.constants import MAX_PHYSICAL, PAGE
 from memmapcalc.config.model import Machine
-from memmapcalc.core.s390 import MAX_PHYSICAL, PAGE
 from memmapcalc.kernel.behaviour import behaviour_for
 from memmapcalc.units import MiB, format_size, human_size
 

@@ -4,8 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from memmapcalc.core.memmap import MemmapOnMemory
 from memmapcalc.explained import Explained
+
+
+@dataclass(frozen=True, slots=True)
+class MemmapOnMemory:
+    """Whether standby blocks carry their own memmap, and what that costs inside the block."""
+
+    used: Explained[bool]
+    #: pages of the block holding its memmap (0 when not used)
+    pages: int
+    #: pages beyond the memmap itself that force mode's pageblock rounding wastes
+    wasted_pages: int
+
 
 #: Order and names of the items of ``charged_at_ipl`` (the JSON contract).
 CHARGED_ITEMS = ("kernel_image", "initramfs", "crashkernel", "online_memmap", "standby_memmap",

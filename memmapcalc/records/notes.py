@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from memmapcalc.core.params import Params
+    from memmapcalc.records.params import Params
 
 
 def version_notes(p: Params, oldest: str) -> list[str]:

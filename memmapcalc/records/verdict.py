@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from memmapcalc.core.params import Params
     from memmapcalc.records.budget import Budget
+    from memmapcalc.records.params import Params
 
 
 def verdict(margin: int, online: int, min_margin: int) -> str:

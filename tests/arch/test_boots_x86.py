@@ -21,7 +21,7 @@ import pytest
 
 from memmapcalc.config.load import machine_from_mapping
 from memmapcalc.config.resolve import resolve
-from memmapcalc.core.evaluate import evaluate
+from memmapcalc.model.evaluate import evaluate
 from memmapcalc.records.verdict import budget
 from memmapcalc.units import KiB, MiB, parse_size
 from tests.conftest import ROOT

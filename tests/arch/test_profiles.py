@@ -13,10 +13,10 @@ from memmapcalc.arch.hotplug_rows import hotplug_behaviour
 from memmapcalc.arch.paging_geometry import layout
 from memmapcalc.config.load import machine_from_mapping
 from memmapcalc.config.resolve import resolve
-from memmapcalc.core.evaluate import evaluate
 from memmapcalc.errors import InputError
 from memmapcalc.kernel.version import v
 from memmapcalc.kernel.watermarks import khugepaged_min_free_kbytes, min_free_kbytes, thp_active
+from memmapcalc.model.evaluate import evaluate
 from memmapcalc.records.budget import CHARGED_ITEMS
 from memmapcalc.records.verdict import budget, passes
 from memmapcalc.units import GiB, KiB, MiB, TiB

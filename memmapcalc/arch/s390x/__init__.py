@@ -2,14 +2,14 @@
 whose hot-pluggable memory is standby memory that sclp reports.
 
 One stateless object, :data:`PROFILE`; each method is the s390x code the pipeline
-(:func:`memmapcalc.core.evaluate.evaluate_params`) calls for one step."""
+(:func:`memmapcalc.model.evaluate.evaluate_params`) calls for one step."""
 
 from __future__ import annotations
 
 from memmapcalc.arch.s390x import advice, budget, report, search
-from memmapcalc.core.params import Params
 from memmapcalc.explained import Explained
 from memmapcalc.records.budget import Budget
+from memmapcalc.records.params import Params
 
 
 class S390Profile:

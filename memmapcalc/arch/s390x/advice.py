@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from memmapcalc.arch.s390x.budget import passes
-from memmapcalc.core.params import Params, footprint_hint
 from memmapcalc.kernel.behaviour import behaviour_for
 from memmapcalc.kernel.modes import MemmapMode, StandbyHandling
 from memmapcalc.kernel.version import v
+from memmapcalc.records.params import Params, footprint_hint
 from memmapcalc.units import format_size
 
 

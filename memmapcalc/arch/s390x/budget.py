@@ -16,15 +16,16 @@ model follows (kernel-model.md §8):
 
 from __future__ import annotations
 
-from memmapcalc.core import metadata, pagetables, watermarks
-from memmapcalc.core.blocks import block_size, present_sections, standby_blocks, standby_range
-from memmapcalc.core.memmap import memmap_size, standby_memmap_on_memory
-from memmapcalc.core.params import Params
-from memmapcalc.core.s390 import PAGE, SEGMENT
+from memmapcalc.arch.s390x import metadata, pagetables, watermarks
+from memmapcalc.arch.s390x.blocks import block_size, standby_blocks, standby_range
+from memmapcalc.arch.s390x.constants import PAGE, SEGMENT
+from memmapcalc.arch.s390x.memmap import memmap_size, standby_memmap_on_memory
 from memmapcalc.explained import Explained, mib
 from memmapcalc.kernel.behaviour import rule_for
 from memmapcalc.kernel.modes import StandbyHandling
+from memmapcalc.kernel.sections import present_sections
 from memmapcalc.records.budget import Budget
+from memmapcalc.records.params import Params
 from memmapcalc.records.verdict import verdict
 from memmapcalc.units import KiB, MiB
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from memmapcalc.core.params import Params
-from memmapcalc.core.s390 import MAX_PHYSICAL
+from memmapcalc.arch.s390x.constants import MAX_PHYSICAL
 from memmapcalc.explained import Explained, mib
 from memmapcalc.kernel.modes import StandbyHandling
 from memmapcalc.records.budget import Budget
 from memmapcalc.records.notes import version_notes
+from memmapcalc.records.params import Params
 
 
 def limits(p: Params, result: Budget, standby_limit: int | None, capped: bool,

@@ -17,14 +17,14 @@ picks where the search starts, so a typical machine needs a handful of evaluatio
 
 from __future__ import annotations
 
+from memmapcalc.arch.s390x import metadata
 from memmapcalc.arch.s390x.budget import budget, passes
-from memmapcalc.core import metadata
-from memmapcalc.core.params import Params, vary
-from memmapcalc.core.s390 import DMA_ZONE_END, MAX_PHYSICAL, PAGE, REGION3_ENTRY
+from memmapcalc.arch.s390x.constants import DMA_ZONE_END, MAX_PHYSICAL, PAGE, REGION3_ENTRY
 from memmapcalc.kernel.modes import StandbyHandling
 from memmapcalc.kernel.search import first_true, from_here_on, smallest_online
 from memmapcalc.kernel.watermarks import THP_MIN_RAM
 from memmapcalc.records.budget import Budget
+from memmapcalc.records.params import Params, vary
 from memmapcalc.units import MiB
 
 

@@ -18,26 +18,19 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from memmapcalc.core.s390 import CRST_TABLE, PAGE, REGION3_ENTRY, REGION3_TABLE_SPAN, SEGMENT
+from memmapcalc.arch.s390x.constants import (
+    CRST_TABLE,
+    PAGE,
+    REGION3_ENTRY,
+    REGION3_TABLE_SPAN,
+    SEGMENT,
+)
 from memmapcalc.explained import Explained, mib
+from memmapcalc.kernel.windows import new_windows, windows
 from memmapcalc.units import KiB, TiB
 
 #: The decompressor packs two 2 KiB PTE tables into one page (arch/s390/boot/vmem.c).
 BOOT_PTE_TABLE = 2 * KiB
-
-
-def windows(start: int, end: int, span: int) -> tuple[int, int]:
-    """Indices ``[first, last + 1)`` of the ``span``-sized windows that ``[start, end)`` touches."""
-    if end <= start:
-        return (0, 0)
-    return (start // span, (end - 1) // span + 1)
-
-
-def new_windows(start: int, end: int, span: int, covered_end: int) -> int:
-    """Windows touched by ``[start, end)`` beyond those already touched by ``[0, covered_end)``."""
-    first, stop = windows(start, end, span)
-    _, covered_stop = windows(0, covered_end, span)
-    return max(0, stop - max(first, covered_stop))
 
 
 @lru_cache(maxsize=4096)

@@ -24,7 +24,7 @@ S390_PAGEBLOCK = 1 * MiB
 
 @dataclass(frozen=True, slots=True)
 class Params:
-    """Everything :func:`memmapcalc.core.budget.budget` needs, in bytes and plain values."""
+    """Everything :func:`memmapcalc.records.verdict.budget` needs, in bytes and plain values."""
 
     online: int
     standby: int

@@ -49,8 +49,3 @@ def standby_blocks(online: int, standby: int, block: int) -> Explained[int]:
                f"{mib(block)})) / {mib(block)} = ({mib(end)} - {mib(start)}) / {mib(block)} = {count}")
     return Explained(count, formula, "drivers/s390/char/sclp_mem.c align_to_block_size(); "
                      "sclp_cmd.c before 6.18")
-
-
-def present_sections(online: int, section_size: int) -> int:
-    """Sections of online memory present at boot: memmap is allocated for whole sections."""
-    return -(-online // section_size)

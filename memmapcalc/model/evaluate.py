@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 
 from memmapcalc.config.model import Machine
 from memmapcalc.config.resolve import resolve
-from memmapcalc.core.params import Params
 from memmapcalc.explained import Explained
 from memmapcalc.records.budget import Budget
+from memmapcalc.records.params import Params
 from memmapcalc.records.verdict import verdict
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from memmapcalc.core.s390 import DMA_ZONE_END, PAGE
+from memmapcalc.arch.s390x.constants import DMA_ZONE_END, PAGE
 from memmapcalc.explained import Explained, mib
 from memmapcalc.kernel import watermarks
 
