@@ -1,6 +1,6 @@
 """Limits, advice and notes for x86_64, arm64 and ppc64le machines (the s390x ones are in
-:mod:`memmapcalc.arch.s390x.report` and :mod:`memmapcalc.arch.s390x.advice`).  Every fix is checked by
-re-running the model with the change applied."""
+:mod:`memmapcalc.arch.s390x.report` and :mod:`memmapcalc.arch.s390x.advice`).  Every fix
+is checked by re-running the model with the change applied."""
 
 from __future__ import annotations
 

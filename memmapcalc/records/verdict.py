@@ -11,7 +11,8 @@ if TYPE_CHECKING:
 
 
 def verdict(margin: int, online: int, min_margin: int) -> str:
-    """``fail`` below the configured minimum margin, ``warn`` below 10 % of online, else ``pass``."""
+    """``fail`` below the configured minimum margin, ``warn`` below 10 % of online, else
+    ``pass``."""
     if margin < min_margin:
         return "fail"
     if margin * 10 < online:

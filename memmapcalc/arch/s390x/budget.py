@@ -33,7 +33,8 @@ from memmapcalc.units import KiB, MiB
 def budget(p: Params) -> Budget:
     """Charge IPL's consumers to online memory and return the budget with explanations."""
     versions, source = rule_for("section_size", p.version)
-    section = Explained(p.behaviour.section_size, lambda: (f"1 << SECTION_SIZE_BITS = {mib(p.behaviour.section_size)}"),
+    section = Explained(p.behaviour.section_size,
+                        lambda: f"1 << SECTION_SIZE_BITS = {mib(p.behaviour.section_size)}",
                         source, versions)
     block = block_size(section.value, p.increment, p.block_size)
     b = block.value
@@ -49,7 +50,8 @@ def budget(p: Params) -> Budget:
     section_map = -(-(section.value // PAGE * p.struct_page) // SEGMENT) * SEGMENT
     online_memmap = Explained(
         sections * section_map,
-        lambda: (f"{sections} present sections × ALIGN({mib(section.value)} / 4 KiB × {p.struct_page} B, 1 MiB) "
+        lambda: (f"{sections} present sections × ALIGN({mib(section.value)} / 4 KiB × "
+                 f"{p.struct_page} B, 1 MiB) "
         f"= {sections} × {mib(section_map)} = {mib(sections * section_map)}"),
         "mm/sparse.c sparse_init_nid(), section_map_size()")
     parts = {
@@ -73,8 +75,9 @@ def budget(p: Params) -> Budget:
         on_block = mom.used.value
         standby_memmap = Explained(
             0 if on_block else blocks.value * per_block.value,
-            (lambda: ("memmap on the standby blocks themselves: 0 from online memory" if on_block else
-             f"{blocks.value} blocks × {mib(per_block.value)} = {mib(blocks.value * per_block.value)}")),
+            (lambda: ("memmap on the standby blocks themselves: 0 from online memory"
+                      if on_block else f"{blocks.value} blocks × {mib(per_block.value)} = "
+                      f"{mib(blocks.value * per_block.value)}")),
             "drivers/s390/char/sclp_cmd.c sclp_detect_standby_memory() -> add_memory() -> "
             "mm/sparse-vmemmap.c vmemmap_alloc_block()", "≤ 6.18 (boot-add)")
     else:
@@ -108,16 +111,19 @@ def budget(p: Params) -> Budget:
                                   "vmlinux image_size + bss (arch/s390/boot/startup.c), given"),
         "initramfs": Explained(p.initramfs, lambda: (f"kernel.initramfs = {mib(p.initramfs)}"),
                                "init/initramfs.c: image kept until unpacked, given"),
-        "crashkernel": Explained(crash, lambda: (f"roundup({mib(p.crashkernel)}, 1 MiB) = {mib(crash)}"),
+        "crashkernel": Explained(crash,
+                                 lambda: f"roundup({mib(p.crashkernel)}, 1 MiB) = {mib(crash)}",
                                  "arch/s390/kernel/setup.c reserve_crashkernel(), "
                                  "KEXEC_CRASH_MEM_ALIGN"),
         "online_memmap": online_memmap,
         "standby_memmap": standby_memmap,
         "page_tables": Explained(page_table_total, lambda: (" + ".join(
-            f"{name} {mib(part.value)}" for name, part in parts.items()) + f" = {mib(page_table_total)}"),
+            f"{name} {mib(part.value)}" for name, part in parts.items())
+            + f" = {mib(page_table_total)}"),
             "arch/s390/boot/vmem.c, arch/s390/mm/vmem.c"),
         "metadata": Explained(boot_meta.value + standby_meta.value,
-                              lambda: (f"online {mib(boot_meta.value)} + standby {mib(standby_meta.value)}"),
+                              lambda: (f"online {mib(boot_meta.value)} + standby "
+                                       f"{mib(standby_meta.value)}"),
                               "mm/sparse.c, drivers/base/memory.c, drivers/s390/char/sclp_mem.c"),
         "min_free": Explained(min_free_kb * KiB + dma_reserve.value, lambda: (
             f"min_free_kbytes max({base.value} kB, khugepaged {raised.value if raised else 0} kB) "
@@ -125,7 +131,8 @@ def budget(p: Params) -> Budget:
             f"{mib(min_free_kb * KiB + dma_reserve.value)}"),
             "mm/page_alloc.c calculate_min_free_kbytes(), setup_per_zone_lowmem_reserve(); "
             "mm/khugepaged.c"),
-        "userspace": Explained(p.userspace, lambda: (f"boot.userspace = {mib(p.userspace)}"), "given"),
+        "userspace": Explained(p.userspace, lambda: f"boot.userspace = {mib(p.userspace)}",
+                               "given"),
     }
     if calibrated is not None:
         charged["kernel_image"] = calibrated
@@ -147,7 +154,8 @@ def _calibrated(p: Params, section: int, section_map: int) -> Explained[int]:
     160 MiB + (8 − 4) × 4 MiB = 176 MiB."""
     measured = p.footprint_online if p.footprint_online is not None else p.online
     assert p.footprint is not None
-    delta = (present_sections(p.online, section) - present_sections(measured, section)) * section_map
+    delta = ((present_sections(p.online, section) - present_sections(measured, section))
+             * section_map)
     value = p.footprint + delta
     return Explained(value, lambda: (
         f"kernel.footprint {mib(p.footprint or 0)} measured at {mib(measured)} online"

@@ -49,7 +49,8 @@ def generic_support(block: int, struct_page: int, pageblock: int, mode: MemmapMo
         return False, "the memmap would fill the whole block"
     if size % SEGMENT:
         return False, f"memmap {mib(size)} is not a multiple of the 1 MiB PMD (segment)"
-    return True, f"memmap {pages} pages = whole pageblocks of {per_block} pages and whole 1 MiB PMDs"
+    return True, (f"memmap {pages} pages = whole pageblocks of {per_block} pages and whole "
+                  f"1 MiB PMDs")
 
 
 @lru_cache(maxsize=4096)
@@ -67,7 +68,8 @@ def standby_memmap_on_memory(*, block: int, struct_page: int, pageblock: int, mo
     """
     size = block // PAGE * struct_page
     ok, why = generic_support(block, struct_page, pageblock, mode, force_accepted)
-    versions = "6.9 to 6.18 (boot-add)" if standby is StandbyHandling.BOOT_ADD else "6.19 on (deferred)"
+    versions = ("6.9 to 6.18 (boot-add)" if standby is StandbyHandling.BOOT_ADD
+                else "6.19 on (deferred)")
     if not sclp_support:
         used = Explained(False, "the kernel's s390 sclp driver never requests MHP_MEMMAP_ON_MEMORY",
                          "drivers/s390/char/sclp_cmd.c add_memory_merged(): MHP_NONE", "before 6.9")

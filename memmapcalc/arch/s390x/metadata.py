@@ -33,8 +33,11 @@ def boot_metadata(online: int, section: int, block: int, pageblock: int) -> Expl
     roots = -(-sections // SECTIONS_PER_ROOT) * PAGE
     devices = blocks * MEMORY_BLOCK_DEVICE
     value = usage + roots + devices
-    formula = lambda: (f"{sections} sections × {section_usage_size(section, pageblock)} B usage + "
-               f"{roots // PAGE} root pages × 4 KiB + {blocks} block devices × ~4 KiB = {mib(value)}")
+    def formula() -> str:
+        return (f"{sections} sections × {section_usage_size(section, pageblock)} B usage + "
+                f"{roots // PAGE} root pages × 4 KiB + {blocks} block devices × ~4 KiB = "
+                f"{mib(value)}")
+
     return Explained(value, formula, "mm/sparse.c sparse_init_nid(), sparse_index_alloc(); "
                      "drivers/base/memory.c memory_dev_init() (device size estimated)")
 
@@ -51,8 +54,11 @@ def standby_boot_add_metadata(start: int, end: int, online: int, section: int, b
     all_roots = -(-(end // section) // SECTIONS_PER_ROOT) if blocks else 0
     roots = max(0, all_roots - online_roots) * PAGE
     value = usage + roots + blocks * MEMORY_BLOCK_DEVICE
-    formula = lambda: (f"{sections} sections × {kmalloc_size(section_usage_size(section, pageblock))} B + "
-               f"{roots // PAGE} root pages × 4 KiB + {blocks} block devices × ~4 KiB = {mib(value)}")
+    def formula() -> str:
+        return (f"{sections} sections × {kmalloc_size(section_usage_size(section, pageblock))} "
+                f"B + {roots // PAGE} root pages × 4 KiB + {blocks} block devices × ~4 KiB = "
+                f"{mib(value)}")
+
     return Explained(value, formula, "mm/sparse.c section_activate(), sparse_index_init(); "
                      "drivers/base/memory.c add_memory_block() (device size estimated)",
                      "≤ 6.18 (boot-add)")
@@ -68,7 +74,9 @@ def standby_deferred_metadata(online: int, standby: int, block: int,
     dirs = -(-online // block) + usable_blocks
     array = kmalloc_size(possible * SCLP_MEM)
     value = array + dirs * FIRMWARE_MEMORY_SYSFS
-    formula = lambda: (f"kcalloc({possible} × ~{SCLP_MEM} B) = {mib(array)} + {dirs} sysfs directories × "
-               f"~{FIRMWARE_MEMORY_SYSFS} B = {mib(value)}")
+    def formula() -> str:
+        return (f"kcalloc({possible} × ~{SCLP_MEM} B) = {mib(array)} + {dirs} sysfs "
+                f"directories × ~{FIRMWARE_MEMORY_SYSFS} B = {mib(value)}")
+
     return Explained(value, formula, "drivers/s390/char/sclp_mem.c sclp_init_mem(), "
                      "sclp_create_mem() (object sizes estimated)", "6.19 on (deferred)")

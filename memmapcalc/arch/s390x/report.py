@@ -15,12 +15,14 @@ def limits(p: Params, result: Budget, standby_limit: int | None, capped: bool,
     """The limits with the search that found them."""
     block = mib(result.block_size.value)
     standby_x = None if standby_limit is None else Explained(
-        standby_limit, lambda: (f"largest whole number of {block} blocks with margin ≥ {mib(p.min_margin)}"
+        standby_limit, lambda: (f"largest whole number of {block} blocks with margin ≥ "
+                                f"{mib(p.min_margin)}"
         + (": capped by MAX_PHYSMEM_BITS 46 (64 TiB) - online" if capped else
            f"; {mib(standby_limit + result.block_size.value)} fails")),
         "binary search over budget(); arch/s390/include/asm/sparsemem.h MAX_PHYSMEM_BITS")
     online_x = None if online_limit is None else Explained(
-        online_limit, lambda: (f"smallest online (whole {mib(max(p.increment or 0, 1 << 20))}) from which "
+        online_limit, lambda: (f"smallest online (whole {mib(max(p.increment or 0, 1 << 20))}) "
+        f"from which "
         f"every larger size keeps margin ≥ {mib(p.min_margin)}; "
         f"{mib(online_limit - max(p.increment or 0, 1 << 20))} fails"), "search over budget()")
     return standby_x, online_x
