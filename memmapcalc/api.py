@@ -22,9 +22,9 @@ from typing import Any
 from memmapcalc.config.load import Loaded, load_path, machine_from_mapping
 from memmapcalc.config.model import Machine
 from memmapcalc.contract import result_dict
-from memmapcalc.core.evaluate import Evaluation
-from memmapcalc.core.evaluate import evaluate as _evaluate
 from memmapcalc.errors import InputError
+from memmapcalc.model.evaluate import Evaluation
+from memmapcalc.model.evaluate import evaluate as _evaluate
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,8 +11,8 @@ from typing import Any
 
 from memmapcalc import __version__
 from memmapcalc.config.load import Loaded
-from memmapcalc.core.budget import CHARGED_ITEMS
-from memmapcalc.core.evaluate import Evaluation
+from memmapcalc.model.evaluate import Evaluation
+from memmapcalc.records.budget import CHARGED_ITEMS
 
 SCHEMA_VERSION = 1
 

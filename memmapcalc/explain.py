@@ -1,6 +1,6 @@
 """``--explain``: every number of an evaluation with its formula, source and versions.
 
-Nothing here computes: it collects the :class:`~memmapcalc.core.explain.Explained`
+Nothing here computes: it collects the :class:`~memmapcalc.explained.Explained`
 records that the model built while computing each value, so an explanation can never
 disagree with the number it explains.
 """
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from memmapcalc.core.budget import CHARGED_ITEMS
-from memmapcalc.core.evaluate import Evaluation
-from memmapcalc.core.explain import Explained
+from memmapcalc.explained import Explained
+from memmapcalc.model.evaluate import Evaluation
+from memmapcalc.records.budget import CHARGED_ITEMS
 
 
 def explained_items(evaluation: Evaluation) -> dict[str, dict[str, Explained[Any]]]:

@@ -186,7 +186,7 @@ def measure(root: Path, cli: list[str], env: dict[str, str], start_rounds: int, 
         "memmapcalc --help": ([*cli, "--help"], (0,)),
         "memmapcalc --version": ([*cli, "--version"], (0,)),
         "imports of check": ([sys.executable, "-c", "import click, yaml, memmapcalc.config.model, "
-                              "memmapcalc.core.evaluate"], (0,)),
+                              "memmapcalc.model.evaluate"], (0,)),
         "check one -f json": ([*cli, "check", str(one), "-f", "json"], (1,)),
         "check one (text)": ([*cli, "check", str(one)], (1,)),
     }

@@ -101,8 +101,8 @@ def _seeds(pattern_dirs: list[tuple[Path, tuple[str, ...]]]) -> list[bytes]:
 def targets() -> list[Target]:
     """The loaders (YAML, TOML, JSON; machines evaluated) and the importers."""
     from memmapcalc.config.load import load_bytes
-    from memmapcalc.core.evaluate import evaluate
     from memmapcalc.errors import InputError
+    from memmapcalc.model.evaluate import evaluate
 
     def loader(fmt: str) -> Callable[[bytes], object]:
         def run(raw: bytes) -> object:
@@ -294,8 +294,8 @@ def _render_target() -> Target:
 
     from memmapcalc.config.load import Loaded, machine_from_mapping
     from memmapcalc.contract import error_dict, result_dict
-    from memmapcalc.core.evaluate import evaluate
     from memmapcalc.errors import InputError
+    from memmapcalc.model.evaluate import evaluate
     from memmapcalc.render import FORMATS, RenderOptions, renderer
 
     raw_pattern = re.compile(_RAW)

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 import memmapcalc
-from memmapcalc.core.budget import CHARGED_ITEMS
+from memmapcalc.records.budget import CHARGED_ITEMS
 from tests.conftest import CONFIGS, ROOT
 
 PUBLIC = ["InputError", "Machine", "MemmapcalcError", "Result", "__version__",

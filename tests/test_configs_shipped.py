@@ -7,7 +7,7 @@ import re
 import pytest
 
 from memmapcalc.config.load import load_path
-from memmapcalc.core.evaluate import evaluate
+from memmapcalc.model.evaluate import evaluate
 from tests.conftest import CONFIGS
 
 SHIPPED = sorted(p for p in CONFIGS.glob("*") if p.suffix in {".yaml", ".yml", ".toml", ".json"})

@@ -15,8 +15,8 @@ import pytest
 
 from memmapcalc.config.load import machine_from_mapping
 from memmapcalc.config.model import Machine
-from memmapcalc.core.evaluate import evaluate
-from memmapcalc.core.params import resolve
+from memmapcalc.config.resolve import resolve
+from memmapcalc.model.evaluate import evaluate
 
 PPC = """\
 name: a

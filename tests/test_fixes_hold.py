@@ -17,15 +17,15 @@ from typing import Any
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from memmapcalc.arch.model import layout
+from memmapcalc.arch.paging_geometry import layout
 from memmapcalc.commands.check import Checker
 from memmapcalc.commands.plan import _plan_one
 from memmapcalc.config.edits import apply_edits
 from memmapcalc.config.load import Loaded, machine_from_mapping
 from memmapcalc.config.model import Machine
-from memmapcalc.core.after_ipl import Zone
-from memmapcalc.core.params import config_size
 from memmapcalc.errors import InputError
+from memmapcalc.model.after_ipl.bringup import Zone
+from memmapcalc.records.params import config_size
 from memmapcalc.units import MiB, format_size
 
 #: MEMMAPCALC_PROPERTY_EXAMPLES=1000 for a thorough run; the suite's default stays quick.

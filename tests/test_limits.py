@@ -6,10 +6,10 @@ from dataclasses import replace
 
 import pytest
 
-from memmapcalc.core.budget import budget, passes
-from memmapcalc.core.evaluate import evaluate
-from memmapcalc.core.params import resolve
-from memmapcalc.core.search import first_true
+from memmapcalc.config.resolve import resolve
+from memmapcalc.kernel.search import first_true
+from memmapcalc.model.evaluate import evaluate
+from memmapcalc.records.verdict import budget, passes
 from memmapcalc.units import GiB, MiB
 from tests.conftest import machine
 

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import pytest
 
+from memmapcalc.arch.s390x import pagetables, watermarks
+from memmapcalc.arch.s390x.blocks import standby_blocks
+from memmapcalc.arch.s390x.memmap import (
+    generic_support,
+    memmap_size,
+    standby_memmap_on_memory,
+)
 from memmapcalc.config.model import MemmapMode, StandbyHandling
-from memmapcalc.core import pagetables, watermarks
-from memmapcalc.core.blocks import standby_blocks
-from memmapcalc.core.budget import CHARGED_ITEMS, budget
-from memmapcalc.core.evaluate import evaluate
-from memmapcalc.core.memmap import generic_support, memmap_pages, memmap_size, standby_memmap_on_memory
-from memmapcalc.core.params import resolve
+from memmapcalc.config.resolve import resolve
+from memmapcalc.kernel.memmap_on_memory import memmap_pages
+from memmapcalc.model.evaluate import evaluate
+from memmapcalc.records.budget import CHARGED_ITEMS
+from memmapcalc.records.verdict import budget
 from memmapcalc.units import GiB, KiB, MiB, TiB
 from tests.conftest import machine
 
@@ -42,13 +48,14 @@ def test_generic_support_table(block: int, edat1: bool, mode: MemmapMode, pb: in
 
 
 def test_force_mode_waste() -> None:
-    assert memmap_pages(2 * MiB, 4 * MiB, force=True) == 1024
+    # 128 MiB block, struct page 64 B: 2 MiB of memmap
+    assert memmap_pages(128 * MiB, 64, 4 * KiB, 4 * MiB, force=True) == 1024
     mom = standby_memmap_on_memory(block=128 * MiB, struct_page=64, pageblock=4 * MiB,
                                    mode=MemmapMode.FORCE, force_accepted=True,
                                    standby=StandbyHandling.BOOT_ADD, sclp_support=True, edat1=True)
     assert mom.used.value and mom.pages == 1024 and mom.wasted_pages == 512  # 2 MiB per block
     # with 1 MiB pageblocks force adds nothing: 1024 pages is already whole pageblocks
-    assert memmap_pages(4 * MiB, 1 * MiB, force=True) == 1024
+    assert memmap_pages(256 * MiB, 64, 4 * KiB, 1 * MiB, force=True) == 1024  # 4 MiB memmap
 
 
 def test_struct_page_80_still_allowed_on_256m() -> None:

@@ -17,16 +17,16 @@ from typing import Any
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from memmapcalc.arch.s390x import metadata
 from memmapcalc.config.load import Loaded, machine_from_mapping
 from memmapcalc.config.model import Machine, MemmapMode, StandbyHandling
+from memmapcalc.config.resolve import resolve
 from memmapcalc.contract import result_dict
-from memmapcalc.core import metadata
-from memmapcalc.core.budget import budget, passes
-from memmapcalc.core.evaluate import evaluate, evaluate_params
-from memmapcalc.core.params import resolve
-from memmapcalc.core.search import smallest_online
 from memmapcalc.errors import InputError
 from memmapcalc.kernel.behaviour import behaviour_for
+from memmapcalc.kernel.search import smallest_online
+from memmapcalc.model.evaluate import evaluate, evaluate_params
+from memmapcalc.records.verdict import budget, passes
 from memmapcalc.units import MiB
 
 VERSIONS = [None, "4.18", "5.14", "6.1", "6.6", "6.8", "6.9", "6.12", "6.13", "6.17", "6.18",

@@ -26,8 +26,8 @@ nodes, so they are ordinary boot memory: count them in ``memory.online`` then.)
 
 from __future__ import annotations
 
+from memmapcalc.arch.hotplug_rows import HotplugBehaviour
 from memmapcalc.arch.profile import BlockSize, Hotplug, Profile, generic_arch_memmap_on_memory
-from memmapcalc.kernel.hotplug import HotplugBehaviour
 from memmapcalc.units import GiB, KiB, MiB, TiB
 
 RAM_BASE = 1 * GiB

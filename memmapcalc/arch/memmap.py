@@ -13,19 +13,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from memmapcalc.arch.hotplug_rows import HotplugBehaviour
 from memmapcalc.arch.profile import Hotplug, Profile
-from memmapcalc.config.model import MemmapMode
-from memmapcalc.kernel.hotplug import HotplugBehaviour
-
-
-def memmap_pages(block: int, struct_page: int, page: int, pageblock: int, force: bool) -> int:
-    """``memory_block_memmap_on_memory_pages()``: memmap pages of one block, rounded up to a
-    whole pageblock in force mode.  Example: ppc64le 64K, 256 MiB, force: 4 -> 32 pages."""
-    pages = -(-(block // page * struct_page) // page)
-    if force:
-        per_block = pageblock // page
-        pages = -(-pages // per_block) * per_block
-    return pages
+from memmapcalc.kernel.memmap_on_memory import OFF_REASONS, Refusal, mhp_check
+from memmapcalc.kernel.modes import MemmapMode
 
 
 @lru_cache(maxsize=4096)
@@ -45,21 +36,17 @@ def supported(profile: Profile, behaviour: HotplugBehaviour, block: int, struct_
         if profile.family == "ppc64le" and not radix:
             reason = "hash MMU: ARCH_MHP_MEMMAP_ON_MEMORY_ENABLE needs PPC_RADIX_MMU"
         return False, reason
-    effective = mode if (mode is not MemmapMode.FORCE or behaviour.force_mode) else MemmapMode.OFF
-    if effective is MemmapMode.OFF:
-        return False, ("memmap_on_memory=force is not accepted before 6.6 (kstrtobool fails; "
-                       "stays N)" if mode is MemmapMode.FORCE else
-                       "memory_hotplug.memmap_on_memory is N")
-    size = block // page * struct_page
-    pages = memmap_pages(block, struct_page, page, pageblock, effective is MemmapMode.FORCE)
-    per_block = pageblock // page
-    if size % page:
+    check = mhp_check(block, struct_page, page, pageblock, mode, behaviour.force_mode)
+    size, pages, per_block = check.size, check.pages, check.per_block
+    if check.refusal in OFF_REASONS:
+        return False, OFF_REASONS[check.refusal]
+    if check.refusal is Refusal.NOT_WHOLE_PAGES:
         return False, f"memmap {size} B is not whole {page >> 10} KiB pages"
-    if pages % per_block:
+    if check.refusal is Refusal.NOT_WHOLE_PAGEBLOCKS:
         return False, (f"memmap {pages} pages is not a multiple of the pageblock "
                        f"({per_block} pages)" + ("; force would round it up" if
                                                  behaviour.force_mode else ""))
-    if pages == block // page:
+    if check.refusal is Refusal.FILLS_BLOCK:
         return False, f"the memmap ({pages} pages after force rounding) would fill the whole block"
     ok, why = profile.arch_memmap_on_memory(profile, size, radix)
     if not ok:

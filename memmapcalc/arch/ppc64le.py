@@ -20,8 +20,8 @@
 
 from __future__ import annotations
 
+from memmapcalc.arch.hotplug_rows import HotplugBehaviour
 from memmapcalc.arch.profile import BlockSize, Hotplug, Profile
-from memmapcalc.kernel.hotplug import HotplugBehaviour
 from memmapcalc.units import GiB, KiB, MiB, PiB, TiB
 
 LMB = 256 * MiB

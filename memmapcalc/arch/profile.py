@@ -1,10 +1,10 @@
 """Architecture profiles: the constants and small rules that make x86_64, arm64 and ppc64le
-differ, as data.  The model that uses them is :mod:`memmapcalc.arch.model`; the s390x model
-(:mod:`memmapcalc.core`) does not use profiles and is unchanged by them.
+differ, as data.  The code that uses them is :mod:`memmapcalc.arch.model` (behind
+:mod:`memmapcalc.arch.paging`); the s390x profile is :mod:`memmapcalc.arch.s390x`.
 
 A :class:`Profile` holds what does not depend on the kernel version (page size, PMD size,
 pageblock, vmemmap and linear-map granularity, zone layout, where hot-pluggable memory
-sits); what does is in :mod:`memmapcalc.kernel.hotplug` (one table of changes per
+sits); what does is in :mod:`memmapcalc.arch.hotplug_rows` (one table of changes per
 architecture).  Every constant names the header or function that defines it.
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-from memmapcalc.kernel.hotplug import HotplugBehaviour
+from memmapcalc.arch.hotplug_rows import HotplugBehaviour
 
 
 class Hotplug(str, Enum):

@@ -1,28 +1,23 @@
 """Limits, advice and notes for x86_64, arm64 and ppc64le machines (the s390x ones are in
-:mod:`memmapcalc.core.evaluate` and :mod:`memmapcalc.core.advice`).  Every fix is checked by
-re-running the model with the change applied."""
+:mod:`memmapcalc.arch.s390x.report` and :mod:`memmapcalc.arch.s390x.advice`).  Every fix
+is checked by re-running the model with the change applied."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+from memmapcalc.arch.hotplug_rows import hotplug_behaviour
 from memmapcalc.arch.memmap import supported
-from memmapcalc.arch.model import (
-    KERNEL_ONLINE,
-    MAX_DIMMS,
-    layout,
-    physical_room,
-    profile_of,
-    slot_room,
-)
+from memmapcalc.arch.paging_boot import KERNEL_ONLINE
+from memmapcalc.arch.paging_geometry import MAX_DIMMS, layout, physical_room, profile_of, slot_room
 from memmapcalc.arch.profile import Hotplug
-from memmapcalc.config.model import MemmapMode
-from memmapcalc.core.budget import Budget, passes
-from memmapcalc.core.evaluate import version_notes
-from memmapcalc.core.explain import Explained, mib
-from memmapcalc.core.params import Params, footprint_hint
-from memmapcalc.kernel.hotplug import hotplug_behaviour
+from memmapcalc.explained import Explained, mib
+from memmapcalc.kernel.modes import MemmapMode
 from memmapcalc.kernel.version import v
+from memmapcalc.records.budget import Budget
+from memmapcalc.records.notes import version_notes
+from memmapcalc.records.params import Params, footprint_hint
+from memmapcalc.records.verdict import passes
 from memmapcalc.units import GiB, format_size
 
 

@@ -1,9 +1,9 @@
 """Exact limits for x86_64, arm64 and ppc64le: the largest hot-pluggable memory and the
 smallest boot memory that still boot.  Searches over the model itself, like the s390x ones
-in :mod:`memmapcalc.core.search` (whose ``first_true`` they use).
+in :mod:`memmapcalc.arch.s390x.search` (both use :mod:`memmapcalc.kernel.search`).
 
 * ``max_standby``: hot-pluggable memory in whole memory blocks, laid out as
-  :func:`memmapcalc.arch.model.layout` says (one DIMM grows; several DIMMs are followed by
+  :func:`memmapcalc.arch.paging_geometry.layout` says (one DIMM grows; several DIMMs are followed by
   more DIMMs of the last size).  The boot cost never falls as it grows.
 * ``min_online``: the budget jumps where boot memory crosses a section (its memmap), a
   zone or layout boundary (khugepaged's reserve for a new zone) and where managed memory
@@ -13,12 +13,11 @@ in :mod:`memmapcalc.core.search` (whose ``first_true`` they use).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from memmapcalc.arch.model import boot_managed, boundaries, compute, hotplug_room, profile_of
-from memmapcalc.core.budget import Budget
-from memmapcalc.core.params import Params, vary
-from memmapcalc.core.search import first_true, from_here_on, smallest_online
+from memmapcalc.arch.model import boot_managed, compute
+from memmapcalc.arch.paging_geometry import boundaries, hotplug_room, profile_of
+from memmapcalc.kernel.search import first_true, from_here_on, secant, smallest_online
+from memmapcalc.records.budget import Budget
+from memmapcalc.records.params import Params, vary
 from memmapcalc.units import MiB
 
 
@@ -40,7 +39,7 @@ def max_standby(p: Params, current: Budget) -> tuple[int | None, bool]:
 
     if at(limit) >= 0:
         return limit * block, True
-    guess = _secant(at, current.standby_blocks.value, current.margin - p.min_margin,
+    guess = secant(at, current.standby_blocks.value, current.margin - p.min_margin,
                     _per_block(p, current), 0, limit, falling=True)
     first_failing = first_true(fails, 0, limit, guess)
     if first_failing == 0:
@@ -59,21 +58,6 @@ def _per_block(p: Params, current: Budget) -> int:
     return memmap + 8 * 1024
 
 
-def _secant(at: Callable[[int], int], x0: int, f0: int, slope: int, lo: int, hi: int,
-            falling: bool) -> int:
-    """Where ``at`` (a margin, falling or rising by about ``slope`` per step) crosses zero:
-    one Newton step from ``x0``, then one secant step — a starting point for the search."""
-    sign = -1 if falling else 1
-    x1 = min(max(x0 - sign * f0 // max(slope, 1), lo), hi)
-    if x1 == x0:
-        return x0
-    f1 = at(x1)
-    if f1 == f0:
-        return x1
-    x2 = x1 - f1 * (x1 - x0) // (f1 - f0)
-    return min(max(x2, lo), hi)
-
-
 def min_online(p: Params, current: Budget) -> int | None:
     """Smallest boot memory (whole MiB) from which every larger size boots with the same
     hot-pluggable memory; ``None`` if even the largest fails."""
@@ -88,7 +72,7 @@ def min_online(p: Params, current: Budget) -> int | None:
 
     if top < 1 or not passes_at(top):
         return None
-    guess = _secant(at, p.online // step, current.margin - p.min_margin, step * 63 // 64,
+    guess = secant(at, p.online // step, current.margin - p.min_margin, step * 63 // 64,
                     1, top, falling=False)
     block = current.block_size.value
     found = step * from_here_on(passes_at, lambda k: _failure_within_reach(p, k, step, top, block),

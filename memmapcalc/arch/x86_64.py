@@ -18,8 +18,8 @@
 
 from __future__ import annotations
 
+from memmapcalc.arch.hotplug_rows import HotplugBehaviour
 from memmapcalc.arch.profile import BlockSize, Hotplug, Profile, generic_arch_memmap_on_memory
-from memmapcalc.kernel.hotplug import HotplugBehaviour
 from memmapcalc.units import GiB, KiB, MiB, TiB
 
 #: hw/i386/pc_q35.c: from this much memory on, only 2 GiB are placed below 4 GiB.

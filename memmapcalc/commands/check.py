@@ -321,7 +321,7 @@ def _internal_error(loaded: Any, error: Exception) -> Any:
 class EvaluationCache:
     """``evaluate(machine)`` for many machines, computed once per distinct set of model inputs.
 
-    The key is the resolved :class:`~memmapcalc.core.params.Params` (frozen, every field,
+    The key is the resolved :class:`~memmapcalc.records.params.Params` (frozen, every field,
     defaults filled in), which is exactly what the evaluation reads: two configs share an
     entry only when the model cannot tell them apart, whatever was written out or left to
     its default, and whatever the machine is called.  Fleets repeat a few shapes many times
@@ -332,8 +332,8 @@ class EvaluationCache:
     LIMIT = 256
 
     def __init__(self) -> None:
-        from memmapcalc.core.evaluate import evaluate
-        from memmapcalc.core.params import resolve
+        from memmapcalc.config.resolve import resolve
+        from memmapcalc.model.evaluate import evaluate
 
         self._evaluate = evaluate
         self._resolve = resolve

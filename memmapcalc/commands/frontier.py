@@ -209,9 +209,10 @@ def compute(base: dict[str, Any], source: str, name: str, sizes: list[int]) -> d
     IPLs for each (``None`` where none does or the behaviour does not apply)."""
     from memmapcalc import __version__
     from memmapcalc.config.load import deep_merge, machine_from_mapping
-    from memmapcalc.core.params import resolve
-    from memmapcalc.core.plan import frontier_point, variants
+    from memmapcalc.config.resolve import resolve
     from memmapcalc.errors import InputError
+    from memmapcalc.model.plan.frontier import frontier_point
+    from memmapcalc.model.plan.variants import variants
     from memmapcalc.units import format_size
 
     points: list[dict[str, Any]] = []

@@ -18,8 +18,8 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from memmapcalc.config.load import Loaded
-    from memmapcalc.core.after_ipl import AfterIpl, Bringup
-    from memmapcalc.core.plan import Change, Column, Plan
+    from memmapcalc.model.after_ipl.bringup import AfterIpl, Bringup
+    from memmapcalc.model.plan.plan import Change, Column, Plan
 
 #: Plan documents have their own schema version (the check contract is separate).
 SCHEMA_VERSION = 1
@@ -60,7 +60,7 @@ def plan(paths: tuple[str, ...], configs: tuple[str, ...], fmt: str, sets: tuple
     """
     from memmapcalc.cli import EXIT_ERROR, EXIT_FAIL, EXIT_OK
     from memmapcalc.config.load import iter_inputs
-    from memmapcalc.core.after_ipl import Zone
+    from memmapcalc.model.after_ipl.bringup import Zone
     from memmapcalc.terminal import use_color
 
     inputs = [*configs, *paths]
@@ -91,8 +91,8 @@ def plan(paths: tuple[str, ...], configs: tuple[str, ...], fmt: str, sets: tuple
 
 
 def _plan_one(loaded: Loaded, zone: Any) -> tuple[dict[str, Any], Plan | None]:
-    from memmapcalc.core.params import resolve
-    from memmapcalc.core.plan import plan
+    from memmapcalc.config.resolve import resolve
+    from memmapcalc.model.plan.plan import plan
 
     if loaded.machine is None:
         return {"name": loaded.name, "path": loaded.source, "verdict": "error",
@@ -110,7 +110,7 @@ def _plan_one(loaded: Loaded, zone: Any) -> tuple[dict[str, Any], Plan | None]:
 def _other_arch(loaded: Loaded, arch: str) -> dict[str, Any]:
     """Machines of other architectures have no s390 standby behaviours to compare: their
     plan is the verdict and ``check``'s fixes (verified by the model there)."""
-    from memmapcalc.core.evaluate import evaluate
+    from memmapcalc.model.evaluate import evaluate
 
     assert loaded.machine is not None
     evaluation = evaluate(loaded.machine)

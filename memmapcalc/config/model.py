@@ -8,28 +8,15 @@ one block) live in :mod:`memmapcalc.config.semantics`, which runs after this mod
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
+from memmapcalc.kernel.modes import MemmapMode, StandbyHandling
 from memmapcalc.kernel.version import KernelVersion
 from memmapcalc.units import parse_size
 
 Size = Annotated[int, BeforeValidator(parse_size)]
-
-
-class MemmapMode(str, Enum):
-    """``memory_hotplug.memmap_on_memory=``: kstrtobool values or ``force`` (mm/memory_hotplug.c,
-    ``set_memmap_mode``).  Reads back as N, Y or force."""
-
-    OFF = "off"
-    ON = "on"
-    FORCE = "force"
-
-    @property
-    def kernel_value(self) -> str:
-        return {"off": "N", "on": "Y", "force": "force"}[self.value]
 
 
 # kstrtobool accepts the first character of y/Y/1/n/N/0 and on/off; YAML 1.1 already turns
@@ -60,13 +47,6 @@ def _parse_version(value: object) -> str:
         raise ValueError(f"expected a kernel version such as \"6.8\", got {type(value).__name__}")
     KernelVersion.parse(value)  # raises ValueError with the accepted forms
     return value.strip()
-
-
-class StandbyHandling(str, Enum):
-    """What the kernel does with standby memory at IPL."""
-
-    BOOT_ADD = "boot-add"   # sclp adds every standby block during IPL (<= 6.18)
-    DEFERRED = "deferred"   # listed in /sys/firmware/memory, configured later (>= 6.19)
 
 
 _STRICT = ConfigDict(strict=True, frozen=True, extra="forbid", populate_by_name=True,

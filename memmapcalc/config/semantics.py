@@ -7,8 +7,8 @@ a message that says what is accepted.  Nothing here is a verdict about IPL.
 
 from __future__ import annotations
 
+from memmapcalc.arch.s390x.constants import MAX_PHYSICAL, PAGE
 from memmapcalc.config.model import Machine
-from memmapcalc.core.s390 import MAX_PHYSICAL, PAGE
 from memmapcalc.kernel.behaviour import behaviour_for
 from memmapcalc.units import MiB, format_size, human_size
 
@@ -203,8 +203,8 @@ def _check_increment(increment: int, online: int, standby: int) -> None:
 def _check_profiled(machine: Machine) -> None:
     """x86_64, arm64, ppc64le: page size, block size, DIMMs, pageblock, physical limit."""
     from memmapcalc.arch import PAGE_SIZES, profile_for
+    from memmapcalc.arch.hotplug_rows import hotplug_behaviour
     from memmapcalc.arch.profile import Hotplug
-    from memmapcalc.kernel.hotplug import hotplug_behaviour
 
     memory, kernel = machine.memory, machine.kernel
     if memory.online == 0:

@@ -30,7 +30,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from memmapcalc.core.s390 import MAX_PHYSICAL
+from memmapcalc.arch.s390x.constants import MAX_PHYSICAL
 from memmapcalc.errors import InputError
 from memmapcalc.importers.draft import MachineDraft
 from memmapcalc.units import MAX_DIGITS, MiB, format_size

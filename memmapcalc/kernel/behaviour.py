@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from typing import Any
 
-from memmapcalc.config.model import StandbyHandling
+from memmapcalc.kernel.modes import StandbyHandling
 from memmapcalc.kernel.version import KernelVersion, v
 from memmapcalc.units import KiB, MiB
 
@@ -105,7 +105,7 @@ def changes_up_to(version: KernelVersion | None) -> list[Change]:
 
 
 #: Rows of the generic memory-hotplug core and page allocator that every architecture
-#: shares (memmapcalc.kernel.hotplug builds the other profiles' tables on them).
+#: shares (memmapcalc.arch.hotplug_rows builds the other profiles' tables on them).
 GENERIC_FIELDS = ("min_free_kbytes_max", "force_mode")
 
 

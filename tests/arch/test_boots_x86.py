@@ -20,9 +20,9 @@ from typing import Any
 import pytest
 
 from memmapcalc.config.load import machine_from_mapping
-from memmapcalc.core.budget import budget
-from memmapcalc.core.evaluate import evaluate
-from memmapcalc.core.params import resolve
+from memmapcalc.config.resolve import resolve
+from memmapcalc.model.evaluate import evaluate
+from memmapcalc.records.verdict import budget
 from memmapcalc.units import KiB, MiB, parse_size
 from tests.conftest import ROOT
 

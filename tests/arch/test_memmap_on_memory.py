@@ -8,13 +8,14 @@ from typing import Any
 import pytest
 
 from memmapcalc.arch import profile_for
-from memmapcalc.arch.memmap import memmap_pages, requested, supported
+from memmapcalc.arch.hotplug_rows import hotplug_behaviour
+from memmapcalc.arch.memmap import requested, supported
 from memmapcalc.config.load import machine_from_mapping
 from memmapcalc.config.model import MemmapMode
-from memmapcalc.core.budget import budget
-from memmapcalc.core.params import resolve
-from memmapcalc.kernel.hotplug import hotplug_behaviour
+from memmapcalc.config.resolve import resolve
+from memmapcalc.kernel.memmap_on_memory import memmap_pages
 from memmapcalc.kernel.version import v
+from memmapcalc.records.verdict import budget
 from memmapcalc.units import GiB, KiB, MiB
 
 ON, FORCE = MemmapMode.ON, MemmapMode.FORCE

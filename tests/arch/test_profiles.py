@@ -9,14 +9,16 @@ from typing import Any
 import pytest
 
 from memmapcalc.arch import profile_for, x86_64
-from memmapcalc.arch.model import khugepaged_min_free_kbytes, layout, min_free_kbytes, thp_active
+from memmapcalc.arch.hotplug_rows import hotplug_behaviour
+from memmapcalc.arch.paging_geometry import layout
 from memmapcalc.config.load import machine_from_mapping
-from memmapcalc.core.budget import CHARGED_ITEMS, budget, passes
-from memmapcalc.core.evaluate import evaluate
-from memmapcalc.core.params import resolve
+from memmapcalc.config.resolve import resolve
 from memmapcalc.errors import InputError
-from memmapcalc.kernel.hotplug import hotplug_behaviour
 from memmapcalc.kernel.version import v
+from memmapcalc.kernel.watermarks import khugepaged_min_free_kbytes, min_free_kbytes, thp_active
+from memmapcalc.model.evaluate import evaluate
+from memmapcalc.records.budget import CHARGED_ITEMS
+from memmapcalc.records.verdict import budget, passes
 from memmapcalc.units import GiB, KiB, MiB, TiB
 from tests.conftest import machine as s390_machine
 
@@ -313,7 +315,7 @@ def test_hotplug_era_boundaries(family: str, page: int, before: str, after: str,
 
 
 def test_hotplug_tables_are_sorted_and_sourced() -> None:
-    from memmapcalc.kernel.hotplug import changes
+    from memmapcalc.arch.hotplug_rows import changes
 
     for family in ("x86_64", "arm64", "ppc64le"):
         rows = changes(family)

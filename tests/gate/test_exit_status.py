@@ -88,7 +88,7 @@ def test_bad_output_path_exit_2(gate: Gate, tmp_path: Path) -> None:
 
 def test_internal_error_in_the_model_is_exit_2_and_spares_the_others(
         gate: Gate, fleet_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import memmapcalc.core.evaluate as evaluate_module
+    import memmapcalc.model.evaluate as evaluate_module
 
     real = evaluate_module.evaluate
 

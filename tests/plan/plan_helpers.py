@@ -9,7 +9,8 @@ from typing import Any
 
 from memmapcalc.config.load import machine_from_mapping
 from memmapcalc.config.parse import parse_document
-from memmapcalc.core.params import Params, resolve
+from memmapcalc.config.resolve import resolve
+from memmapcalc.records.params import Params
 from tests.conftest import CONFIGS
 
 

@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 from plan_helpers import SHIPPED, check_result, mapping_of, params_of, plan_json
 
+from memmapcalc.arch.s390x import watermarks
 from memmapcalc.config.model import MemmapMode, StandbyHandling
-from memmapcalc.core import watermarks
-from memmapcalc.core.after_ipl import KEPT_ITEMS, Zone, after_ipl, managed_at_ipl
-from memmapcalc.core.budget import budget
-from memmapcalc.core.params import resolve
+from memmapcalc.config.resolve import resolve
+from memmapcalc.model.after_ipl.bringup import KEPT_ITEMS, Zone, after_ipl
+from memmapcalc.model.after_ipl.costs import managed_at_ipl
+from memmapcalc.records.verdict import budget
 from memmapcalc.units import GiB, KiB, MiB
 from tests.conftest import CONFIGS, machine
 

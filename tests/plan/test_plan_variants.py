@@ -9,8 +9,8 @@ import pytest
 from plan_helpers import SHIPPED, apply_edits, mapping_of, params_of
 
 from memmapcalc.config.model import MemmapMode, StandbyHandling
-from memmapcalc.core.params import resolve
-from memmapcalc.core.plan import KEYS, variants
+from memmapcalc.config.resolve import resolve
+from memmapcalc.model.plan.variants import KEYS, variants
 from tests.conftest import machine
 
 

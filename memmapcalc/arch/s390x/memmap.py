@@ -7,12 +7,13 @@ text); s390 gates in drivers/s390/char/sclp_cmd.c / sclp_mem.c.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 
-from memmapcalc.config.model import MemmapMode, StandbyHandling
-from memmapcalc.core.explain import Explained, mib
-from memmapcalc.core.s390 import PAGE, SEGMENT
+from memmapcalc.arch.s390x.constants import PAGE, SEGMENT
+from memmapcalc.explained import Explained, mib
+from memmapcalc.kernel.memmap_on_memory import OFF_REASONS, Refusal, memmap_pages, mhp_check
+from memmapcalc.kernel.modes import MemmapMode, StandbyHandling
+from memmapcalc.records.budget import MemmapOnMemory
 
 
 @lru_cache(maxsize=4096)
@@ -26,30 +27,6 @@ def memmap_size(block: int, struct_page: int) -> Explained[int]:
                      "mm/memory_hotplug.c memory_block_memmap_size()", "5.13 on (same rule before)")
 
 
-def memmap_pages(memmap: int, pageblock: int, force: bool) -> int:
-    """``memory_block_memmap_on_memory_pages()``: memmap pages, rounded up to a whole
-    pageblock in force mode (``pageblock_align``); the extra pages are wasted.
-
-    Example: 128 MiB block, 4 MiB pageblocks, force: 512 pages -> 1024 (2 MiB wasted).
-    """
-    pages = -(-memmap // PAGE)
-    if force:
-        per_block = pageblock // PAGE
-        pages = -(-pages // per_block) * per_block
-    return pages
-
-
-@dataclass(frozen=True, slots=True)
-class MemmapOnMemory:
-    """Whether standby blocks carry their own memmap, and what that costs inside the block."""
-
-    used: Explained[bool]
-    #: pages of the block holding its memmap (0 when not used)
-    pages: int
-    #: pages beyond the memmap itself that force mode's pageblock rounding wastes
-    wasted_pages: int
-
-
 @lru_cache(maxsize=4096)
 def generic_support(block: int, struct_page: int, pageblock: int, mode: MemmapMode,
                     force_accepted: bool) -> tuple[bool, str]:
@@ -60,23 +37,20 @@ def generic_support(block: int, struct_page: int, pageblock: int, mode: MemmapMo
     whole PMDs (generic ``arch_supports_memmap_on_memory()``: 1 MiB segments on s390).
     Example: 256 MiB block, SP 64, 1 MiB pageblocks, Y -> 1024 pages: supported.
     """
-    effective = mode if (mode is not MemmapMode.FORCE or force_accepted) else MemmapMode.OFF
-    if effective is MemmapMode.OFF:
-        reason = ("memmap_on_memory=force is not accepted before 6.6 (kstrtobool fails; stays N)"
-                  if mode is MemmapMode.FORCE else "memory_hotplug.memmap_on_memory is N")
-        return False, reason
-    size = block // PAGE * struct_page
-    pages = memmap_pages(size, pageblock, effective is MemmapMode.FORCE)
-    per_block = pageblock // PAGE
-    if size % PAGE:
+    check = mhp_check(block, struct_page, PAGE, pageblock, mode, force_accepted)
+    size, pages, per_block = check.size, check.pages, check.per_block
+    if check.refusal in OFF_REASONS:
+        return False, OFF_REASONS[check.refusal]
+    if check.refusal is Refusal.NOT_WHOLE_PAGES:
         return False, f"memmap {size} B is not whole pages"
-    if pages % per_block:
+    if check.refusal is Refusal.NOT_WHOLE_PAGEBLOCKS:
         return False, f"memmap {pages} pages is not a multiple of the pageblock ({per_block} pages)"
-    if pages == block // PAGE:
+    if check.refusal is Refusal.FILLS_BLOCK:
         return False, "the memmap would fill the whole block"
     if size % SEGMENT:
         return False, f"memmap {mib(size)} is not a multiple of the 1 MiB PMD (segment)"
-    return True, f"memmap {pages} pages = whole pageblocks of {per_block} pages and whole 1 MiB PMDs"
+    return True, (f"memmap {pages} pages = whole pageblocks of {per_block} pages and whole "
+                  f"1 MiB PMDs")
 
 
 @lru_cache(maxsize=4096)
@@ -94,7 +68,8 @@ def standby_memmap_on_memory(*, block: int, struct_page: int, pageblock: int, mo
     """
     size = block // PAGE * struct_page
     ok, why = generic_support(block, struct_page, pageblock, mode, force_accepted)
-    versions = "6.9 to 6.18 (boot-add)" if standby is StandbyHandling.BOOT_ADD else "6.19 on (deferred)"
+    versions = ("6.9 to 6.18 (boot-add)" if standby is StandbyHandling.BOOT_ADD
+                else "6.19 on (deferred)")
     if not sclp_support:
         used = Explained(False, "the kernel's s390 sclp driver never requests MHP_MEMMAP_ON_MEMORY",
                          "drivers/s390/char/sclp_cmd.c add_memory_merged(): MHP_NONE", "before 6.9")
@@ -110,5 +85,5 @@ def standby_memmap_on_memory(*, block: int, struct_page: int, pageblock: int, mo
                             standby is StandbyHandling.DEFERRED else ""), versions)
     if not used.value:
         return MemmapOnMemory(used, 0, 0)
-    pages = memmap_pages(size, pageblock, mode is MemmapMode.FORCE)
+    pages = memmap_pages(block, struct_page, PAGE, pageblock, mode is MemmapMode.FORCE)
     return MemmapOnMemory(used, pages, pages - -(-size // PAGE))

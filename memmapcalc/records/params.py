@@ -8,8 +8,8 @@ from dataclasses import dataclass, fields
 from operator import attrgetter
 from typing import Any
 
-from memmapcalc.config.model import Machine, MemmapMode, StandbyHandling
-from memmapcalc.kernel.behaviour import Behaviour, behaviour_for
+from memmapcalc.kernel.behaviour import Behaviour
+from memmapcalc.kernel.modes import MemmapMode, StandbyHandling
 from memmapcalc.kernel.version import KernelVersion
 from memmapcalc.units import KiB, MiB
 
@@ -24,7 +24,7 @@ S390_PAGEBLOCK = 1 * MiB
 
 @dataclass(frozen=True, slots=True)
 class Params:
-    """Everything :func:`memmapcalc.core.budget.budget` needs, in bytes and plain values."""
+    """Everything :func:`memmapcalc.records.verdict.budget` needs, in bytes and plain values."""
 
     online: int
     standby: int
@@ -45,9 +45,13 @@ class Params:
     thp: bool
     userspace: int
     min_margin: int
-    # --- added for the x86_64 / arm64 / ppc64le profiles (defaults keep s390x as it was) ---
-    #: ``s390x`` (the model in this package) or a profile of :mod:`memmapcalc.arch`
-    arch: str = "s390x"
+    #: the config's ``arch`` (the contract's ``arch``); nothing in the model compares it
+    arch: str
+    #: what the model asks for everything that differs by architecture (the budget, the
+    #: limits, their texts, advice and notes): :mod:`memmapcalc.arch.s390x` or
+    #: :mod:`memmapcalc.arch.paging`; compared by identity
+    profile: Any
+    # --- read by the x86_64 / arm64 / ppc64le profiles only ---
     #: PAGE_SIZE (arm64 4K/16K/64K, ppc64le 4K/64K; 4 KiB elsewhere)
     page_size: int = 4 * KiB
     #: ppc64le radix MMU (hash otherwise)
@@ -97,29 +101,6 @@ def vary(p: Params, **changes: Any) -> Params:
     return new
 
 
-def resolve(machine: Machine) -> Params:
-    """Fill defaults: the version's behaviour, then the config's explicit overrides."""
-    version = machine.kernel_version
-    behaviour = behaviour_for(version)
-    kernel = machine.kernel
-    if machine.arch != "s390x":
-        from memmapcalc.arch.model import resolve_profiled
-
-        return resolve_profiled(machine, behaviour)
-    return Params(
-        standby=machine.memory.standby,
-        increment=machine.memory.increment,
-        behaviour=behaviour,
-        standby_handling=kernel.standby or behaviour.standby,
-        sclp_memmap_on_memory=(behaviour.sclp_memmap_on_memory if kernel.s390_memmap_on_memory is None
-                               else kernel.s390_memmap_on_memory),
-        pageblock=S390_PAGEBLOCK if kernel.pageblock_size is None else kernel.pageblock_size,
-        behaviour_overrides=tuple(f"kernel.{name}" for name in ("standby", "s390_memmap_on_memory")
-                                  if getattr(kernel, name) is not None),
-        **shared_fields(machine),
-    )
-
-
 def config_size(nbytes: int) -> int | str:
     """A size as a config edit writes it: ``format_size`` (``"611M"``), but 0 as the integer
     0 — a config refuses the string ``"0"`` (a number in quotes needs a unit)."""
@@ -149,28 +130,3 @@ def footprint_hint(p: Params) -> str:
 
     return (f"; with kernel.footprint_online: {format_size(p.footprint_online)} (where the "
             f"footprint was measured)")
-
-
-def shared_fields(machine: Machine) -> dict[str, Any]:
-    """The Params fields every architecture takes from the config as they are."""
-    kernel = machine.kernel
-    return {
-        "online": machine.memory.online,
-        "block_size": machine.memory.block_size,
-        "edat1": machine.cpu.edat1,
-        "edat2": machine.cpu.has_edat2,
-        "version": machine.kernel_version,
-        "memmap_on_memory": kernel.memmap_on_memory,
-        "struct_page": kernel.struct_page_size,
-        "image": kernel.image,
-        "initramfs": kernel.initramfs,
-        "crashkernel": kernel.crashkernel,
-        "thp": kernel.thp,
-        "userspace": machine.boot.userspace,
-        "min_margin": machine.boot.min_margin,
-        "footprint": kernel.footprint,
-        "footprint_online": (None if kernel.footprint is None else
-                             kernel.footprint_online or machine.memory.online),
-        "freed_before_init": (FREED_BEFORE_INIT if kernel.freed_before_init is None
-                              else kernel.freed_before_init),
-    }

@@ -1,4 +1,5 @@
-"""Exact limits: the largest standby and the smallest online memory that still IPL.
+"""Exact limits of an s390x machine: the largest standby and the smallest online memory
+that still IPL.
 
 Both are searches over the model itself (``budget``), not estimates; an estimate only
 picks where the search starts, so a typical machine needs a handful of evaluations.
@@ -16,48 +17,20 @@ picks where the search starts, so a typical machine needs a handful of evaluatio
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from memmapcalc.config.model import StandbyHandling
-from memmapcalc.core import metadata
-from memmapcalc.core.budget import Budget, budget, passes
-from memmapcalc.core.params import Params, vary
-from memmapcalc.core.s390 import DMA_ZONE_END, MAX_PHYSICAL, PAGE, REGION3_ENTRY
-from memmapcalc.core.watermarks import THP_MIN_RAM
+from memmapcalc.arch.s390x import metadata
+from memmapcalc.arch.s390x.budget import budget, passes
+from memmapcalc.arch.s390x.constants import DMA_ZONE_END, MAX_PHYSICAL, PAGE, REGION3_ENTRY
+from memmapcalc.kernel.modes import StandbyHandling
+from memmapcalc.kernel.search import first_true, from_here_on, smallest_online
+from memmapcalc.kernel.watermarks import THP_MIN_RAM
+from memmapcalc.records.budget import Budget
+from memmapcalc.records.params import Params, vary
 from memmapcalc.units import MiB
 
 
-def first_true(predicate: Callable[[int], bool], lo: int, hi: int, guess: int) -> int:
-    """Smallest ``k`` in ``[lo, hi]`` with ``predicate(k)``, for a predicate that is false
-    then true; ``predicate(hi)`` must hold.  Gallops out from ``guess``, then bisects."""
-    guess = min(max(guess, lo), hi)
-    if predicate(guess):
-        top, step = guess, 1
-        while top - step >= lo and predicate(top - step):
-            top, step = top - step, step * 2
-        bottom = max(lo - 1, top - step)
-    else:
-        bottom, step = guess, 1
-        while bottom + step < hi and not predicate(bottom + step):
-            bottom, step = bottom + step, step * 2
-        top = min(hi, bottom + step)
-    while top - bottom > 1:  # predicate(top) is true, predicate(bottom) false (or bottom < lo)
-        mid = (bottom + top) // 2
-        if predicate(mid):
-            top = mid
-        else:
-            bottom = mid
-    return top
-
-
-def max_standby(p: Params, current: Budget | None = None) -> tuple[int | None, bool]:
+def max_standby(p: Params, current: Budget) -> tuple[int | None, bool]:
     """Largest standby (a whole number of blocks) that IPLs, and whether the architecture's
     physical limit capped it.  ``None`` when not even standby 0 passes."""
-    current = current or budget(p)
-    if p.arch != "s390x":
-        from memmapcalc.arch import search
-
-        return search.max_standby(p, current)
     block = current.block_size.value
     limit = max(0, (MAX_PHYSICAL - p.online) // block)
     added = limit - 1 - current.standby_blocks.value  # usable blocks the limit adds, at least
@@ -91,14 +64,9 @@ def _standby_cost_per_block(p: Params, current: Budget) -> int:
     return memmap + 8 * 1024
 
 
-def min_online(p: Params, current: Budget | None = None) -> int | None:
+def min_online(p: Params, current: Budget) -> int | None:
     """Smallest online size (whole MiB, or whole increments) from which every larger size
     IPLs with the same standby; ``None`` if even the largest possible online size fails."""
-    current = current or budget(p)
-    if p.arch != "s390x":
-        from memmapcalc.arch import search
-
-        return search.min_online(p, current)
     step = max(MiB, p.increment or 0)
     top = (MAX_PHYSICAL - p.standby) // step
     block = current.block_size.value
@@ -114,27 +82,6 @@ def min_online(p: Params, current: Budget | None = None) -> int | None:
     found = step * from_here_on(passes_at, lambda k: _failure_within_reach(p, k, step, top, block),
                                 top, guess)
     return max(found, smallest_online(current.section_size.value, step))
-
-
-def smallest_online(section: int, step: int) -> int:
-    """The smallest online size a config may have: one section (sparsemem builds memory of
-    whole sections; config.semantics refuses less), in whole steps.  A lower limit below it
-    would name a size that ``check`` refuses."""
-    return -(-section // step) * step
-
-
-def from_here_on(passes_at: Callable[[int], bool], failure_above: Callable[[int], int | None],
-                 top: int, guess: int) -> int:
-    """The smallest ``k`` from which every larger one passes, for a predicate that is not
-    monotone: find a boundary, ask ``failure_above`` for the lowest failure its jumps can
-    reach above it, and search again above any it finds.  ``passes_at(top)`` must hold."""
-    lo = 1
-    while True:
-        found = first_true(passes_at, lo, top, guess)
-        failing = failure_above(found)
-        if failing is None:
-            return found
-        lo = guess = failing + 1
 
 
 def _aim(p: Params, margin: int, online: int, step: int, top: int) -> int:

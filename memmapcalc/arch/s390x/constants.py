@@ -24,9 +24,5 @@ CRST_TABLE: Final = 16 * KiB
 MAX_PHYSICAL: Final = 64 * TiB
 #: ZONE_DMA covers the 31-bit addressable memory below 2 GiB (MAX_DMA_ADDRESS 0x80000000).
 DMA_ZONE_END: Final = 2 * GiB
-#: Subsection granularity of sparsemem (SUBSECTION_SHIFT 21, include/linux/mmzone.h).
-SUBSECTION: Final = 2 * MiB
-#: Pageblock flag bits per pageblock (NR_PAGEBLOCK_BITS, include/linux/pageblock-flags.h).
-PAGEBLOCK_BITS: Final = 4
 #: sizeof(struct mem_section) with SPARSEMEM_EXTREME: one root page holds 256 of them.
 SECTIONS_PER_ROOT: Final = PAGE // 16

@@ -18,26 +18,19 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from memmapcalc.core.explain import Explained, mib
-from memmapcalc.core.s390 import CRST_TABLE, PAGE, REGION3_ENTRY, REGION3_TABLE_SPAN, SEGMENT
+from memmapcalc.arch.s390x.constants import (
+    CRST_TABLE,
+    PAGE,
+    REGION3_ENTRY,
+    REGION3_TABLE_SPAN,
+    SEGMENT,
+)
+from memmapcalc.explained import Explained, mib
+from memmapcalc.kernel.windows import new_windows, windows
 from memmapcalc.units import KiB, TiB
 
 #: The decompressor packs two 2 KiB PTE tables into one page (arch/s390/boot/vmem.c).
 BOOT_PTE_TABLE = 2 * KiB
-
-
-def windows(start: int, end: int, span: int) -> tuple[int, int]:
-    """Indices ``[first, last + 1)`` of the ``span``-sized windows that ``[start, end)`` touches."""
-    if end <= start:
-        return (0, 0)
-    return (start // span, (end - 1) // span + 1)
-
-
-def new_windows(start: int, end: int, span: int, covered_end: int) -> int:
-    """Windows touched by ``[start, end)`` beyond those already touched by ``[0, covered_end)``."""
-    first, stop = windows(start, end, span)
-    _, covered_stop = windows(0, covered_end, span)
-    return max(0, stop - max(first, covered_stop))
 
 
 @lru_cache(maxsize=4096)
@@ -65,7 +58,9 @@ def boot_identity(online: int, edat1: bool, edat2: bool) -> Explained[int]:
         segment_tables, pte_tables = count, -(-online // SEGMENT)
         rule = f"no EDAT: {count} segment tables, {pte_tables} PTE tables (one per MiB)"
     value = segment_tables * CRST_TABLE + pte_tables * BOOT_PTE_TABLE
-    formula = lambda: (f"{rule}: {segment_tables} × 16 KiB + {pte_tables} × 2 KiB = {mib(value)}")
+    def formula() -> str:
+        return f"{rule}: {segment_tables} × 16 KiB + {pte_tables} × 2 KiB = {mib(value)}"
+
     return Explained(value, formula, "arch/s390/boot/vmem.c setup_vmem(), pgtable_populate()")
 
 
@@ -80,8 +75,10 @@ def boot_vmemmap(online_vmemmap: int, edat1: bool, pte_table: int) -> Explained[
     pte_tables = 0 if edat1 else -(-online_vmemmap // SEGMENT)
     value = segment_tables * CRST_TABLE + pte_tables * pte_table
     kind = "1 MiB frames, no PTE tables" if edat1 else f"{pte_tables} PTE tables × {mib(pte_table)}"
-    formula = lambda: (f"vmemmap {mib(online_vmemmap)}: {segment_tables} segment tables × 16 KiB, {kind} "
-               f"= {mib(value)}")
+    def formula() -> str:
+        return (f"vmemmap {mib(online_vmemmap)}: {segment_tables} segment tables × 16 KiB, "
+                f"{kind} = {mib(value)}")
+
     return Explained(value, formula, "arch/s390/mm/vmem.c vmemmap_populate(), modify_pmd_table(), "
                      "vmem_pte_alloc() (early)")
 
@@ -104,7 +101,8 @@ def standby_identity(start: int, end: int, block: int, online: int, edat1: bool,
     if not edat1:
         rule += f" + {pte_tables} PTE tables × {mib(pte_table)}"
     return Explained(value, lambda: (f"{rule} = {mib(value)}"),
-                     "arch/s390/mm/vmem.c vmem_add_mapping(), modify_pud_table(), modify_pmd_table()",
+                     "arch/s390/mm/vmem.c vmem_add_mapping(), modify_pud_table(), "
+                     "modify_pmd_table()",
                      "≤ 6.18 (boot-add)")
 
 
@@ -122,9 +120,11 @@ def standby_vmemmap(start: int, end: int, struct_page: int, online_vmemmap: int,
     segment_tables = new_windows(vstart, vend, REGION3_ENTRY, online_vmemmap)
     pte_tables = 0 if edat1 else -(-(vend - vstart) // SEGMENT)
     value = segment_tables * CRST_TABLE + pte_tables * pte_table
-    formula = lambda: (f"vmemmap [{mib(vstart)}, {mib(vend)}): {segment_tables} new segment tables × 16 KiB"
-               + ("" if edat1 else f" + {pte_tables} PTE tables × {mib(pte_table)}")
-               + f" = {mib(value)}")
+    def formula() -> str:
+        return (f"vmemmap [{mib(vstart)}, {mib(vend)}): {segment_tables} new segment tables "
+                f"× 16 KiB" + ("" if edat1 else f" + {pte_tables} PTE tables × {mib(pte_table)}")
+                + f" = {mib(value)}")
+
     return Explained(value, formula, "arch/s390/mm/vmem.c vmemmap_populate(), modify_pmd_table(), "
                      "vmem_pte_alloc()", "≤ 6.18 (boot-add)")
 
@@ -143,5 +143,6 @@ def top_level(address_space_end: int, vmemmap_end: int) -> Explained[int]:
                          "arch/s390/boot/startup.c setup_kernel_memory_layout()")
     r3 = -(-address_space_end // REGION3_TABLE_SPAN) + -(-vmemmap_end // REGION3_TABLE_SPAN)
     value = (1 + r3) * CRST_TABLE
-    return Explained(value, lambda: (f"4-level: 1 region-2 + {r3} region-3 tables × 16 KiB = {mib(value)}"),
+    return Explained(value, lambda: (f"4-level: 1 region-2 + {r3} region-3 tables × 16 KiB = "
+                                     f"{mib(value)}"),
                      "arch/s390/boot/startup.c setup_kernel_memory_layout()")

@@ -1,4 +1,4 @@
-"""What IPL charges to online memory, item by item (the heart of the model).
+"""What IPL charges to online memory on s390x, item by item (the s390x profile's budget).
 
 ``budget(params)`` is pure and cheap (a few µs), so the searches for ``max_standby`` and
 ``min_online`` and the planner call it many times.  Order of events at IPL that the
@@ -16,56 +16,25 @@ model follows (kernel-model.md §8):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from memmapcalc.config.model import StandbyHandling
-from memmapcalc.core import metadata, pagetables, watermarks
-from memmapcalc.core.blocks import block_size, present_sections, standby_blocks, standby_range
-from memmapcalc.core.explain import Explained, mib
-from memmapcalc.core.memmap import MemmapOnMemory, memmap_size, standby_memmap_on_memory
-from memmapcalc.core.params import Params
-from memmapcalc.core.s390 import PAGE, SEGMENT
+from memmapcalc.arch.s390x import metadata, pagetables, watermarks
+from memmapcalc.arch.s390x.blocks import block_size, standby_blocks, standby_range
+from memmapcalc.arch.s390x.constants import PAGE, SEGMENT
+from memmapcalc.arch.s390x.memmap import memmap_size, standby_memmap_on_memory
+from memmapcalc.explained import Explained, mib
 from memmapcalc.kernel.behaviour import rule_for
+from memmapcalc.kernel.modes import StandbyHandling
+from memmapcalc.kernel.sections import present_sections
+from memmapcalc.records.budget import Budget
+from memmapcalc.records.params import Params
+from memmapcalc.records.verdict import verdict
 from memmapcalc.units import KiB, MiB
-
-#: Order and names of the items of ``charged_at_ipl`` (the JSON contract).
-CHARGED_ITEMS = ("kernel_image", "initramfs", "crashkernel", "online_memmap", "standby_memmap",
-                 "page_tables", "metadata", "min_free", "userspace")
-
-
-@dataclass(frozen=True, slots=True)
-class Budget:
-    """The online-memory budget of one machine at IPL."""
-
-    block_size: Explained[int]
-    standby_blocks: Explained[int]
-    memmap_per_block: Explained[int]
-    memmap_on_memory: MemmapOnMemory
-    charged: dict[str, Explained[int]]
-    #: page-table parts (boot identity, boot vmemmap, top level, standby identity/vmemmap)
-    page_table_parts: dict[str, Explained[int]]
-    min_free_parts: tuple[Explained[int], Explained[int] | None, Explained[bool]]
-    section_size: Explained[int]
-    required: int
-    margin: int
-    #: ZONE_DMA's reserve against ZONE_NORMAL allocations (s390; part of ``min_free``)
-    lowmem_reserve: Explained[int] | None = None
-
-    @property
-    def usable_standby(self) -> int:
-        return self.standby_blocks.value * self.block_size.value
 
 
 def budget(p: Params) -> Budget:
-    """Charge IPL's consumers to online memory and return the budget with explanations.
-
-    x86_64, arm64 and ppc64le machines are charged by their architecture profile
-    (:func:`memmapcalc.arch.model.profiled_budget`); everything below is s390x.
-    """
-    if p.arch != "s390x":
-        return _profiled_budget(p)
+    """Charge IPL's consumers to online memory and return the budget with explanations."""
     versions, source = rule_for("section_size", p.version)
-    section = Explained(p.behaviour.section_size, lambda: (f"1 << SECTION_SIZE_BITS = {mib(p.behaviour.section_size)}"),
+    section = Explained(p.behaviour.section_size,
+                        lambda: f"1 << SECTION_SIZE_BITS = {mib(p.behaviour.section_size)}",
                         source, versions)
     block = block_size(section.value, p.increment, p.block_size)
     b = block.value
@@ -81,7 +50,8 @@ def budget(p: Params) -> Budget:
     section_map = -(-(section.value // PAGE * p.struct_page) // SEGMENT) * SEGMENT
     online_memmap = Explained(
         sections * section_map,
-        lambda: (f"{sections} present sections × ALIGN({mib(section.value)} / 4 KiB × {p.struct_page} B, 1 MiB) "
+        lambda: (f"{sections} present sections × ALIGN({mib(section.value)} / 4 KiB × "
+                 f"{p.struct_page} B, 1 MiB) "
         f"= {sections} × {mib(section_map)} = {mib(sections * section_map)}"),
         "mm/sparse.c sparse_init_nid(), section_map_size()")
     parts = {
@@ -105,8 +75,9 @@ def budget(p: Params) -> Budget:
         on_block = mom.used.value
         standby_memmap = Explained(
             0 if on_block else blocks.value * per_block.value,
-            (lambda: ("memmap on the standby blocks themselves: 0 from online memory" if on_block else
-             f"{blocks.value} blocks × {mib(per_block.value)} = {mib(blocks.value * per_block.value)}")),
+            (lambda: ("memmap on the standby blocks themselves: 0 from online memory"
+                      if on_block else f"{blocks.value} blocks × {mib(per_block.value)} = "
+                      f"{mib(blocks.value * per_block.value)}")),
             "drivers/s390/char/sclp_cmd.c sclp_detect_standby_memory() -> add_memory() -> "
             "mm/sparse-vmemmap.c vmemmap_alloc_block()", "≤ 6.18 (boot-add)")
     else:
@@ -140,16 +111,19 @@ def budget(p: Params) -> Budget:
                                   "vmlinux image_size + bss (arch/s390/boot/startup.c), given"),
         "initramfs": Explained(p.initramfs, lambda: (f"kernel.initramfs = {mib(p.initramfs)}"),
                                "init/initramfs.c: image kept until unpacked, given"),
-        "crashkernel": Explained(crash, lambda: (f"roundup({mib(p.crashkernel)}, 1 MiB) = {mib(crash)}"),
+        "crashkernel": Explained(crash,
+                                 lambda: f"roundup({mib(p.crashkernel)}, 1 MiB) = {mib(crash)}",
                                  "arch/s390/kernel/setup.c reserve_crashkernel(), "
                                  "KEXEC_CRASH_MEM_ALIGN"),
         "online_memmap": online_memmap,
         "standby_memmap": standby_memmap,
         "page_tables": Explained(page_table_total, lambda: (" + ".join(
-            f"{name} {mib(part.value)}" for name, part in parts.items()) + f" = {mib(page_table_total)}"),
+            f"{name} {mib(part.value)}" for name, part in parts.items())
+            + f" = {mib(page_table_total)}"),
             "arch/s390/boot/vmem.c, arch/s390/mm/vmem.c"),
         "metadata": Explained(boot_meta.value + standby_meta.value,
-                              lambda: (f"online {mib(boot_meta.value)} + standby {mib(standby_meta.value)}"),
+                              lambda: (f"online {mib(boot_meta.value)} + standby "
+                                       f"{mib(standby_meta.value)}"),
                               "mm/sparse.c, drivers/base/memory.c, drivers/s390/char/sclp_mem.c"),
         "min_free": Explained(min_free_kb * KiB + dma_reserve.value, lambda: (
             f"min_free_kbytes max({base.value} kB, khugepaged {raised.value if raised else 0} kB) "
@@ -157,7 +131,8 @@ def budget(p: Params) -> Budget:
             f"{mib(min_free_kb * KiB + dma_reserve.value)}"),
             "mm/page_alloc.c calculate_min_free_kbytes(), setup_per_zone_lowmem_reserve(); "
             "mm/khugepaged.c"),
-        "userspace": Explained(p.userspace, lambda: (f"boot.userspace = {mib(p.userspace)}"), "given"),
+        "userspace": Explained(p.userspace, lambda: f"boot.userspace = {mib(p.userspace)}",
+                               "given"),
     }
     if calibrated is not None:
         charged["kernel_image"] = calibrated
@@ -179,7 +154,8 @@ def _calibrated(p: Params, section: int, section_map: int) -> Explained[int]:
     160 MiB + (8 − 4) × 4 MiB = 176 MiB."""
     measured = p.footprint_online if p.footprint_online is not None else p.online
     assert p.footprint is not None
-    delta = (present_sections(p.online, section) - present_sections(measured, section)) * section_map
+    delta = ((present_sections(p.online, section) - present_sections(measured, section))
+             * section_map)
     value = p.footprint + delta
     return Explained(value, lambda: (
         f"kernel.footprint {mib(p.footprint or 0)} measured at {mib(measured)} online"
@@ -194,25 +170,6 @@ def _freed_before_init(p: Params) -> Explained[int]:
         "init/main.c free_initmem() ('Freeing ... memory' in dmesg)")
 
 
-def _profiled_budget(p: Params) -> Budget:
-    from memmapcalc.arch.model import profiled_budget
-
-    return profiled_budget(p)
-
-
-def verdict(margin: int, online: int, min_margin: int) -> str:
-    """``fail`` below the configured minimum margin, ``warn`` below 10 % of online, else ``pass``."""
-    if margin < min_margin:
-        return "fail"
-    if margin * 10 < online:
-        return "warn"
-    return "pass"
-
-
 def passes(p: Params) -> bool:
     """Does IPL leave at least ``min_margin``?  (warn counts as passing.)"""
-    if p.arch != "s390x":
-        from memmapcalc.arch.model import profiled_passes
-
-        return profiled_passes(p)
     return verdict(budget(p).margin, p.online, p.min_margin) != "fail"

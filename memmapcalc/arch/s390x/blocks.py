@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from memmapcalc.core.explain import Explained, mib
+from memmapcalc.explained import Explained, mib
 
 
 @lru_cache(maxsize=4096)
@@ -17,12 +17,13 @@ def block_size(section_size: int, increment: int | None, configured: int | None)
     """
     source = "arch/s390/mm/init.c memory_block_size_bytes(): max(MIN_MEMORY_BLOCK_SIZE, sclp.rzm)"
     if configured is not None:
-        return Explained(configured, lambda: (f"memory.block_size = {mib(configured)} (given)"), source)
+        return Explained(configured, lambda: f"memory.block_size = {mib(configured)} (given)",
+                         source)
     rzm = increment or 0
     value = max(section_size, rzm)
     rzm_text = mib(rzm) if increment else "unknown (0, as QEMU/KVM reports)"
-    return Explained(value, lambda: (f"max(section {mib(section_size)}, increment {rzm_text}) = {mib(value)}"),
-                     source)
+    return Explained(value, lambda: (f"max(section {mib(section_size)}, increment {rzm_text}) = "
+                                     f"{mib(value)}"), source)
 
 
 def standby_range(online: int, standby: int, block: int) -> tuple[int, int]:
@@ -45,12 +46,10 @@ def standby_blocks(online: int, standby: int, block: int) -> Explained[int]:
     """
     start, end = standby_range(online, standby, block)
     count = (end - start) // block
-    formula = lambda: (f"(rounddown({mib(online)} + {mib(standby)}, {mib(block)}) - roundup({mib(online)}, "
-               f"{mib(block)})) / {mib(block)} = ({mib(end)} - {mib(start)}) / {mib(block)} = {count}")
+    def formula() -> str:
+        return (f"(rounddown({mib(online)} + {mib(standby)}, {mib(block)}) - "
+                f"roundup({mib(online)}, {mib(block)})) / {mib(block)} = "
+                f"({mib(end)} - {mib(start)}) / {mib(block)} = {count}")
+
     return Explained(count, formula, "drivers/s390/char/sclp_mem.c align_to_block_size(); "
                      "sclp_cmd.c before 6.18")
-
-
-def present_sections(online: int, section_size: int) -> int:
-    """Sections of online memory present at boot: memmap is allocated for whole sections."""
-    return -(-online // section_size)

@@ -1,24 +1,20 @@
-"""Advice: the smallest changes that make a failing machine IPL, each verified by
+"""Advice for s390x: the smallest changes that make a failing machine IPL, each verified by
 re-running the model with the change applied (never estimated)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from memmapcalc.config.model import MemmapMode, StandbyHandling
-from memmapcalc.core.budget import passes
-from memmapcalc.core.params import Params, footprint_hint
+from memmapcalc.arch.s390x.budget import passes
 from memmapcalc.kernel.behaviour import behaviour_for
+from memmapcalc.kernel.modes import MemmapMode, StandbyHandling
 from memmapcalc.kernel.version import v
+from memmapcalc.records.params import Params, footprint_hint
 from memmapcalc.units import format_size
 
 
 def advise(p: Params, min_online: int | None, max_standby: int | None) -> list[str]:
     """Concrete, verified fixes for a failing machine, cheapest kind first."""
-    if p.arch != "s390x":
-        from memmapcalc.arch import report
-
-        return report.advise(p, min_online, max_standby)
     tips: list[str] = []
     if min_online is not None and min_online > p.online:
         assert passes(replace(p, online=min_online))

@@ -1,0 +1,178 @@
+"""What a paging profile charges at boot besides hot-pluggable memory's blocks: per-DIMM and
+per-LMB costs, the cost of adding one run of DIMMs, and boot memory's items (kernel,
+initramfs, crashkernel, memmap, tables, metadata, or the calibrated footprint)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import NamedTuple
+
+from memmapcalc.arch.paging_geometry import tables, vmemmap_of
+from memmapcalc.arch.profile import Profile
+from memmapcalc.explained import Explained, mib
+from memmapcalc.kernel.sections import MEMORY_BLOCK_DEVICE, kmalloc_size, section_usage_size
+from memmapcalc.kernel.windows import new_windows
+from memmapcalc.records.params import Params
+from memmapcalc.units import KiB
+
+#: Estimate: per ACPI memory device (DIMM) besides its blocks — ``struct
+#: acpi_memory_device`` and its ``acpi_memory_info``, the "System RAM" resource, the
+#: memory group, ACPI namespace/sysfs nodes.  tests/data/boots-x86: 128 MiB DIMMs with
+#: memmap on memory cost 11.4–12.3 KiB each at boot, of which ~4.6 KiB are per-block costs.
+ACPI_DIMM = 7 * KiB
+
+
+#: ``struct drmem_lmb`` (base_addr, drc_index, aa_index, flags): one per LMB up to the
+#: maximum memory (arch/powerpc/include/asm/drmem.h).
+DRMEM_LMB = 24
+
+
+#: memhp_default_state values that online to a kernel zone (a memmap can use that memory).
+KERNEL_ONLINE = ("online", "online_kernel")
+
+
+class Costs(NamedTuple):
+    """What adding some hot-pluggable memory takes from free memory."""
+
+    memmap: int = 0
+    linear: int = 0
+    vmemmap: int = 0
+    metadata: int = 0
+    #: memory the added DIMMs bring once onlined (minus memmap kept on the blocks)
+    usable: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.memmap + self.linear + self.vmemmap + self.metadata
+
+    def plus(self, other: Costs) -> Costs:
+        return Costs(self.memmap + other.memmap, self.linear + other.linear,
+                     self.vmemmap + other.vmemmap, self.metadata + other.metadata,
+                     self.usable + other.usable)
+
+
+@lru_cache(maxsize=8192)
+def add_costs(profile: Profile, start: int, size: int, count: int, block: int, section: int,
+              struct_page: int, pageblock: int, on_memory_pages: int | None, covered: int,
+              rodata_full: bool) -> Costs:
+    """Costs of ``count`` DIMMs of ``size`` placed contiguously from ``start``, with memory
+    below ``covered`` already mapped.  ``on_memory_pages``: memmap pages kept on each block
+    (memmap_on_memory), or None when the memmap comes from free memory.
+
+    The memmap is allocated in vmemmap leaves (2 MiB PMDs on x86_64 and arm64 4K, base
+    pages on arm64 16K/64K): the leaves of the range not yet populated.  A DIMM that is not a
+    whole number of blocks is refused (``check_hotplug_memory_range()``) and costs nothing.
+    """
+    if size % block or not count:
+        return Costs()
+    end = start + size * count
+    page = profile.page
+    vstart, vend = vmemmap_of(start, page, struct_page), vmemmap_of(end, page, struct_page)
+    vcovered = vmemmap_of(covered, page, struct_page)
+    leaf = profile.vmemmap_leaf
+    blocks = size // block * count
+    memmap = 0 if on_memory_pages is not None else new_windows(vstart, vend, leaf, vcovered) * leaf
+    vmemmap = tables(profile, vstart, vend, vcovered, leaf)
+    linear = tables(profile, start, end, covered, profile.linear_leaf(profile, rodata_full))
+    sections = size // section * count
+    roots = new_windows(start // section, end // section, profile.sections_per_root,
+                        covered // section) * page
+    metadata = (blocks * MEMORY_BLOCK_DEVICE + count * ACPI_DIMM + roots
+                + sections * kmalloc_size(section_usage_size(section, pageblock)))
+    kept = blocks * (on_memory_pages or 0) * page
+    return Costs(memmap, linear, vmemmap, metadata, size * count - kept)
+
+
+# --- the budget ---------------------------------------------------------------------------
+class Boot(NamedTuple):
+    """Boot-memory items (charged values), bytes reserved before min_free_kbytes is
+    computed, and the boot page-table parts."""
+
+    items: dict[str, Explained[int]]
+    reserved: int
+    parts: dict[str, Explained[int]]
+
+
+def boot_charge(p: Params, profile: Profile, section: int, block: int) -> Boot:
+    """Boot-memory items, the bytes reserved before min_free_kbytes is computed, and the boot
+    page-table parts."""
+    return _boot_items(profile, section, block, p.online, p.footprint, p.footprint_online,
+                       p.freed_before_init, p.image, p.initramfs, p.crashkernel, p.struct_page,
+                       p.pageblock, p.rodata_full)
+
+
+@lru_cache(maxsize=4096)
+def _boot_items(profile: Profile, section: int, block: int, online: int, footprint: int | None,
+                footprint_online: int | None, freed: int, image: int, initramfs: int, crash: int,
+                struct_page: int, pageblock: int, rodata_full: bool) -> Boot:
+    memmap, linear, vmemmap, meta = _boot_costs(profile, online, section, block, struct_page,
+                                                pageblock, rodata_full)
+    if footprint is not None:
+        measured = footprint_online if footprint_online is not None else online
+        delta = memmap - _boot_costs(profile, measured, section, block, struct_page, pageblock,
+                                     rodata_full)[0]
+        value = footprint + delta
+        calibrated = Explained(value, lambda: (
+            f"kernel.footprint {mib(footprint)} measured at {mib(measured)} boot memory"
+            + (f" + boot memmap difference {mib(delta)}" if delta else "") + f" = {mib(value)}"),
+            "calibrated: boot memory − MemFree at /init without hot-pluggable memory")
+        inside = "in kernel.footprint"
+        items = {
+            "kernel_image": calibrated,
+            "initramfs": Explained(freed, lambda: (
+                f"kernel.freed_before_init = {mib(freed)}: held while the DIMMs are added, "
+                f"freed before /init"), "init/initramfs.c free_initrd_mem(), init/main.c "
+                "free_initmem() ('Freeing ... memory' in dmesg)"),
+            "crashkernel": Explained(0, inside, "calibrated"),
+            "online_memmap": Explained(0, inside, "calibrated"),
+            "metadata": Explained(0, inside, "calibrated"),
+        }
+        return Boot(items, value, {})
+    boot_memmap = Explained(memmap, lambda: (
+        f"present sections of {mib(online)} boot memory × {mib(section)} / {profile.page >> 10} "
+        f"KiB × {struct_page} B, in {mib(profile.vmemmap_leaf)} vmemmap leaves = {mib(memmap)}"),
+        "mm/sparse.c sparse_init_nid(), section_map_size()")
+    items = {
+        "kernel_image": Explained(image, lambda: f"kernel.image = {mib(image)}", "given"),
+        "initramfs": Explained(initramfs, lambda: f"kernel.initramfs = {mib(initramfs)}",
+                               "init/initramfs.c: image kept until unpacked, given"),
+        "crashkernel": Explained(crash, lambda: f"kernel.crashkernel = {mib(crash)}",
+                                 "kernel/crash_reserve.c reserve_crashkernel(), given"),
+        "online_memmap": boot_memmap,
+        "metadata": Explained(meta, lambda: (f"boot sections' mem_section_usage, section roots, "
+                                             f"memory block devices: {mib(meta)}"),
+                              "mm/sparse.c, drivers/base/memory.c (device size estimated)"),
+    }
+    parts = {"boot_linear": Explained(linear, lambda: f"linear map of boot memory: {mib(linear)}",
+                                      profile.linear_source),
+             "boot_vmemmap": Explained(vmemmap, lambda: (f"vmemmap tables of boot memory: "
+                                                         f"{mib(vmemmap)}"),
+                                       profile.vmemmap_source)}
+    reserved = image + initramfs + crash + memmap + meta + linear + vmemmap
+    return Boot(items, reserved, parts)
+
+
+@lru_cache(maxsize=4096)
+def _boot_costs(profile: Profile, boot: int, section: int, block: int, struct_page: int,
+                pageblock: int, rodata_full: bool) -> tuple[int, int, int, int]:
+    """(memmap, linear-map tables, vmemmap tables, metadata) of boot memory: memmap for every
+    present section (whole sections, in vmemmap leaves), section usage and roots, a memory
+    block device per block."""
+    memmap = linear = vmemmap = sections = 0
+    page, covered, vcovered = profile.page, 0, 0
+    for start, end in profile.boot_ranges(boot):
+        lo, hi = start // section * section, -(-end // section) * section
+        vlo, vhi = vmemmap_of(lo, page, struct_page), vmemmap_of(hi, page, struct_page)
+        memmap += new_windows(vlo, vhi, profile.vmemmap_leaf, vcovered) * profile.vmemmap_leaf
+        vmemmap += tables(profile, vlo, vhi, vcovered, profile.vmemmap_leaf)
+        linear += tables(profile, start, end, covered, profile.linear_leaf(profile, rodata_full))
+        sections += (hi - lo) // section
+        covered, vcovered = end, vhi
+    blocks = -(-boot // block)
+    roots = -(-sections // profile.sections_per_root) * page
+    meta = sections * section_usage_size(section, pageblock) + roots + blocks * MEMORY_BLOCK_DEVICE
+    return memmap, linear, vmemmap, meta
+
+
+def mom_versions(profile: Profile) -> str:
+    return "6.6 on" if profile.family == "ppc64le" else "5.13 on"

@@ -1,0 +1,102 @@
+"""From a validated config to the model's plain inputs: every default filled in, the kernel
+version's behaviour folded, and the architecture's profile picked.
+
+The one place that maps a config's ``arch`` to a profile (a table, :data:`_RESOLVERS`);
+the model below only asks the profile it is handed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from memmapcalc.arch import paging, s390x
+from memmapcalc.arch.profile import Hotplug
+from memmapcalc.arch.registry import default_page_size, profile_for
+from memmapcalc.config.model import Machine
+from memmapcalc.kernel.behaviour import Behaviour, behaviour_for
+from memmapcalc.kernel.modes import StandbyHandling
+from memmapcalc.records.params import FREED_BEFORE_INIT, S390_PAGEBLOCK, Params
+
+
+def resolve(machine: Machine) -> Params:
+    """Fill defaults: the version's behaviour, then the config's explicit overrides."""
+    behaviour = behaviour_for(machine.kernel_version)
+    return _RESOLVERS[machine.arch](machine, behaviour)
+
+
+def _s390(machine: Machine, behaviour: Behaviour) -> Params:
+    kernel = machine.kernel
+    return Params(
+        standby=machine.memory.standby,
+        increment=machine.memory.increment,
+        behaviour=behaviour,
+        standby_handling=kernel.standby or behaviour.standby,
+        sclp_memmap_on_memory=(behaviour.sclp_memmap_on_memory
+                               if kernel.s390_memmap_on_memory is None
+                               else kernel.s390_memmap_on_memory),
+        pageblock=S390_PAGEBLOCK if kernel.pageblock_size is None else kernel.pageblock_size,
+        behaviour_overrides=tuple(f"kernel.{name}"
+                                  for name in ("standby", "s390_memmap_on_memory")
+                                  if getattr(kernel, name) is not None),
+        arch=machine.arch,
+        profile=s390x.PROFILE,
+        **shared_fields(machine),
+    )
+
+
+def _paging(machine: Machine, behaviour: Behaviour) -> Params:
+    """x86_64, arm64 and ppc64le: the geometry profile of the page size and MMU."""
+    kernel, memory, cpu = machine.kernel, machine.memory, machine.cpu
+    radix = (kernel.mmu or "radix") == "radix"
+    page = kernel.page_size or default_page_size(machine.arch)
+    profile = profile_for(machine.arch, page, radix)
+    dimms = tuple(memory.dimms or ())
+    acpi = profile.hotplug is Hotplug.ACPI_DIMMS
+    return Params(
+        standby=sum(dimms) if acpi else memory.standby,
+        increment=None,
+        behaviour=behaviour,
+        standby_handling=StandbyHandling.BOOT_ADD if acpi else StandbyHandling.DEFERRED,
+        sclp_memmap_on_memory=False,
+        pageblock=(profile.pageblock if kernel.pageblock_size is None
+                   else kernel.pageblock_size),
+        arch=machine.arch,
+        profile=paging.PROFILES,
+        page_size=page,
+        radix=radix,
+        hypervisor=True if cpu.hypervisor is None else cpu.hypervisor,
+        rodata_full=True if kernel.rodata_full is None else kernel.rodata_full,
+        dimms=dimms,
+        auto_online=kernel.auto_online or "offline",
+        **shared_fields(machine),
+    )
+
+
+_RESOLVERS: dict[str, Callable[[Machine, Behaviour], Params]] = {
+    "s390x": _s390, "x86_64": _paging, "arm64": _paging, "ppc64le": _paging,
+}
+
+
+def shared_fields(machine: Machine) -> dict[str, Any]:
+    """The Params fields every architecture takes from the config as they are."""
+    kernel = machine.kernel
+    return {
+        "online": machine.memory.online,
+        "block_size": machine.memory.block_size,
+        "edat1": machine.cpu.edat1,
+        "edat2": machine.cpu.has_edat2,
+        "version": machine.kernel_version,
+        "memmap_on_memory": kernel.memmap_on_memory,
+        "struct_page": kernel.struct_page_size,
+        "image": kernel.image,
+        "initramfs": kernel.initramfs,
+        "crashkernel": kernel.crashkernel,
+        "thp": kernel.thp,
+        "userspace": machine.boot.userspace,
+        "min_margin": machine.boot.min_margin,
+        "footprint": kernel.footprint,
+        "footprint_online": (None if kernel.footprint is None else
+                             kernel.footprint_online or machine.memory.online),
+        "freed_before_init": (FREED_BEFORE_INIT if kernel.freed_before_init is None
+                              else kernel.freed_before_init),
+    }

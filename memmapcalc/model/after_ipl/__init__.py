@@ -1,0 +1,1 @@
+"""After IPL: configuring standby memory block by block, and what that costs."""

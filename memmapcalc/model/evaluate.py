@@ -1,0 +1,49 @@
+"""``evaluate(machine) -> Evaluation``: the pure core's single entry point."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from memmapcalc.config.model import Machine
+from memmapcalc.config.resolve import resolve
+from memmapcalc.explained import Explained
+from memmapcalc.records.budget import Budget
+from memmapcalc.records.params import Params
+from memmapcalc.records.verdict import verdict
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """Everything the model says about one machine."""
+
+    params: Params
+    budget: Budget
+    verdict: str
+    max_standby: Explained[int] | None
+    max_standby_capped: bool
+    min_online: Explained[int] | None
+    advice: list[str]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ipl(self) -> bool:
+        return self.verdict != "fail"
+
+
+def evaluate(machine: Machine) -> Evaluation:
+    """Evaluate a validated machine config: budget, verdict, limits, advice, notes."""
+    return evaluate_params(resolve(machine))
+
+
+def evaluate_params(p: Params) -> Evaluation:
+    """Evaluate already-resolved parameters (used by the planner's variations): every step
+    asks the machine's profile."""
+    profile = p.profile
+    result = profile.budget(p)
+    outcome = verdict(result.margin, p.online, p.min_margin)
+    standby_limit, capped = profile.max_standby(p, result)
+    online_limit = profile.min_online(p, result)
+    standby_x, online_x = profile.limits(p, result, standby_limit, capped, online_limit)
+    advice = profile.advise(p, online_limit, standby_limit) if outcome == "fail" else []
+    return Evaluation(p, result, outcome, standby_x, capped, online_x, advice,
+                      profile.notes(p, result, capped))
