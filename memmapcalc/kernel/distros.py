@@ -2,7 +2,7 @@
 
 A :class:`Feature` is one later kernel change memmapcalc models, as the behaviour fields it
 sets (the field names of the behaviour tables in :mod:`memmapcalc.kernel.behaviour` and
-:mod:`memmapcalc.kernel.hotplug`).  A :class:`DistroRelease` names the features its kernel
+:mod:`memmapcalc.arch.hotplug_rows`).  A :class:`DistroRelease` names the features its kernel
 backports, each with the evidence where that was read, and says how much of it was checked:
 
 * ``verified``: every s390x row was checked in the release's own source;

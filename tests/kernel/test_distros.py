@@ -21,7 +21,7 @@ from memmapcalc.kernel.distros import (
     advice,
     row_since,
 )
-from memmapcalc.kernel.hotplug import GENERIC, HotplugBehaviour, hotplug_behaviour
+from memmapcalc.arch.hotplug_rows import GENERIC, HotplugBehaviour, hotplug_behaviour
 from memmapcalc.kernel.identity import applied, apply_backports, identify, markdown_table
 from memmapcalc.kernel.release import parse_release
 from memmapcalc.kernel.version import v
