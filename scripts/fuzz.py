@@ -127,8 +127,8 @@ def targets() -> list[Target]:
 def _override_target() -> Target:
     """``--set KEY=VALUE``: VALUE is read by the config loader, so tags and huge integers
     reach it too; a refusal is a UsageError (exit 2)."""
+    from memmapcalc.config.overrides import parse_overrides
     from memmapcalc.errors import UsageError
-    from memmapcalc.overrides import parse_overrides
 
     keys = ("memory.online", "memory.standby", "kernel.version", "cpu.edat1", "memory.dimms")
 

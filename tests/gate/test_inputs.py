@@ -7,7 +7,7 @@ import json
 import os
 from pathlib import Path
 
-from memmapcalc.config.load import find_configs
+from memmapcalc.config.sources import find_configs
 from tests.gate.gate_helpers import BROKEN, FAILING, PASSING, WARNING, Gate, write_configs
 
 TOML_PASSING = 'name = "tommy"\n[memory]\nonline = "4G"\nstandby = "4G"\n[kernel]\nversion = "6.8"\n'
