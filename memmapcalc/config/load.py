@@ -268,13 +268,3 @@ def _kind(value: Any) -> str:
 MAX_BYTES = PARSE_MAX_BYTES
 #: Kept for callers of the old name: one byte more than the parser accepts.
 MAX_READ = MAX_BYTES + 1
-
-
-def __getattr__(name: str) -> Any:
-    """Names moved to :mod:`memmapcalc.config.sources`, for the commands until their import
-    lines follow in the next commit (removed right after)."""
-    if name in ("iter_inputs", "iter_sources", "iter_stdin"):
-        from memmapcalc.config import sources
-
-        return getattr(sources, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
