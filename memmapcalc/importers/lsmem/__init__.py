@@ -6,7 +6,7 @@ libsmartcols (``libsmartcols/src/print.c``) and ``lib/strutils.c``
 
 * the default table (columns aligned by libsmartcols), optionally followed by a blank
   line and the summary ("Memory block size:" ...), whose label field is 23 characters
-  wide in util-linux 2.30–2.40 and 32 from 2.41;
+  wide in util-linux 2.30-2.40 and 32 from 2.41;
 * ``-b``: the same with sizes in bytes;
 * ``-r`` raw (cells separated by one space, empty cells empty, unsafe bytes ``\\xHH``);
 * ``-P`` pairs (``NAME="value"``);
@@ -17,7 +17,7 @@ libsmartcols (``libsmartcols/src/print.c``) and ``lib/strutils.c``
   "Memmap on memory parameter:".
 
 Human sizes (``1.8G``) are rounded by lsmem.  Sizes are therefore taken from the RANGE
-column (inclusive end), from BLOCK counts × the block size, or from ``-b`` bytes.  Only
+column (inclusive end), from BLOCK counts times the block size, or from ``-b`` bytes.  Only
 when nothing else is there is a rounded size used, and then only if exactly one whole
 number of blocks prints as that text (see :func:`blocks_printed_as`); otherwise the input
 is refused.  This package is pure: text in, dataclasses out.

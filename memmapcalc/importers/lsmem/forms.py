@@ -53,7 +53,7 @@ def describe_form(listing: Listing) -> str:
         bits.append("with summary")
     widths = {s.label_width for s in listing.summary.values() if s.label_width}
     if widths == {23}:
-        bits.append("summary layout of util-linux 2.30–2.40")
+        bits.append("summary layout of util-linux 2.30–2.40")  # noqa: RUF001
     elif widths == {32}:
         bits.append("summary layout of util-linux 2.41+")
     return ", ".join(bits)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from memmapcalc.errors import InputError
 
-#: Column names of lsmem 2.30–2.42, in lsmem's own order.
+#: Column names of lsmem 2.30-2.42, in lsmem's own order.
 COLUMNS: tuple[str, ...] = ("RANGE", "SIZE", "STATE", "REMOVABLE", "BLOCK", "NODE", "ZONES",
                             "CONFIGURED", "MEMMAP-ON-MEMORY")
 
@@ -50,7 +50,7 @@ class SummaryLine:
     line: int
     label: str
     value: str
-    #: Width of the label field (23 for util-linux 2.30–2.40, 32 for 2.41+), if recognisable.
+    #: Width of the label field (23 for util-linux 2.30-2.40, 32 for 2.41+), if recognisable.
     label_width: int | None
 
 
@@ -74,8 +74,9 @@ def check_columns(names: Iterable[str], source: str, where: str) -> tuple[str, .
     unknown = [n for n in found if n not in COLUMNS]
     if unknown:
         raise InputError(source, f"unknown lsmem column {unknown[0]!r}; memmapcalc knows "
-                                 f"{', '.join(COLUMNS)} (util-linux 2.30–2.42); run lsmem with "
-                                 f"-o naming known columns", where)
+                                 f"{', '.join(COLUMNS)} (util-linux "
+                                 "2.30–2.42"  # noqa: RUF001 - the en dash is in the message
+                                 "); run lsmem with -o naming known columns", where)
     duplicate = sorted({n for n in found if found.count(n) > 1})
     if duplicate:
         raise InputError(source, f"column {duplicate[0]} appears twice; run lsmem with each column "

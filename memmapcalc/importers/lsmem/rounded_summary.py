@@ -43,9 +43,9 @@ def rounded_summary(source: str, facts: LsmemFacts, online_line: SummaryLine,
     a, b = pairs[0]
     facts.online, facts.standby = a * block_size, b * block_size
     why = "the only whole number of blocks lsmem prints as"
-    facts.online_from = (f"{a} blocks × {format_size(block_size)}: {why} "
+    facts.online_from = (f"{a} blocks × {format_size(block_size)}: {why} "  # noqa: RUF001
                          f"\"{online_line.value}\" (rounded \"Total online memory\")")
-    facts.standby_from = (f"{b} blocks × {format_size(block_size)}: {why} "
+    facts.standby_from = (f"{b} blocks × {format_size(block_size)}: {why} "  # noqa: RUF001
                           f"\"{offline_line.value}\" (rounded \"Total offline memory\")")
     facts.warnings.append(f"sizes reconstructed from lsmem's rounded summary ({online_line.value} "
                           f"online, {offline_line.value} offline): exact only because one block "

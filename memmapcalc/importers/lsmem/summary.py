@@ -33,7 +33,7 @@ def parse_summary(lines: Sequence[str], source: str, offset: int) -> dict[str, S
 
 
 def _label_width(line: str, value: str) -> int | None:
-    """The label field width: ``printf("%-23s %5s")`` (``%15`` with ``-b``) in 2.30–2.40,
+    """The label field width: ``printf("%-23s %5s")`` (``%15`` with ``-b``) in 2.30-2.40,
     32 characters from 2.41."""
     field_width = 15 if is_decimal(value) else 5
     width = len(line.rstrip()) - 1 - max(field_width, len(value))

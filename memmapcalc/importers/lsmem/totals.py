@@ -80,7 +80,8 @@ def _describe(spans: Sequence[Span], word: str, block_size: int | None) -> str:
         count = sum(s.blocks or 0 for s in spans)
         ranges = _block_ranges(numbers)
         label = "blocks" if "," in ranges or "-" in ranges else "block"
-        return (f"{count} {word} block{'s' if count != 1 else ''} × {format_size(block_size)} "
+        times = f"× {format_size(block_size)}"  # noqa: RUF001 - lsmem-like output text
+        return (f"{count} {word} block{'s' if count != 1 else ''} {times} "
                 f"({label} {ranges}), from the {column} column")
     rows = len(spans)
     return f"sum of {rows} {word} row{'s' if rows != 1 else ''}, from the {column} column"

@@ -119,7 +119,8 @@ def footprint(ctx: Context) -> None:
         return
     used = ctx.online - total
     kib = used // 1024
-    ctx.draft.notes.append(f"kernel footprint: online memory {format_size(ctx.online)} − MemTotal "
+    ctx.draft.notes.append(f"kernel footprint: online memory {format_size(ctx.online)} "
+                           "− MemTotal "  # noqa: RUF001 - the output's minus sign
                            f"{format_size(total)} ({where}) = {kib} KiB "
                            f"({used / MiB:.1f} MiB) that the kernel and firmware keep for "
                            f"themselves (memory maps of online and standby memory, kernel image, "

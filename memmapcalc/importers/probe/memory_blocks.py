@@ -31,7 +31,9 @@ def _ranges(indexes: Sequence[int]) -> str:
 def _count(blocks: Sequence[int], block_size: int, word: str, where: str) -> str:
     plural = "s" if len(blocks) != 1 else ""
     listing = f" (memory{_ranges(blocks)})" if blocks else ""
-    return f"{len(blocks)} {word} block{plural} × {format_size(block_size)}{listing}, from {where}"
+    return (f"{len(blocks)} {word} block{plural} "
+            "× "  # noqa: RUF001 - the output's multiplication sign
+            f"{format_size(block_size)}{listing}, from {where}")
 
 
 def memory(ctx: Context) -> None:
