@@ -183,7 +183,7 @@ def _special_files_target() -> Target:
     but hidden names."""
     import tempfile
 
-    from memmapcalc.config.load import iter_inputs
+    from memmapcalc.config.sources import iter_inputs
     from memmapcalc.errors import InputError
 
     def run(raw: bytes) -> object:
@@ -220,7 +220,8 @@ def _sysroot_targets() -> list[Target]:
 
     try:
         from memmapcalc.importers.emit import render
-        from memmapcalc.importers.probe import FILES, read_snapshot, snapshot_machine
+        from memmapcalc.importers.probe import read_snapshot, snapshot_machine
+        from memmapcalc.importers.probe.snapshot import FILES
     except ImportError:
         return []
     memory_dump = ROOT / "tests" / "data" / "lsmem" / "s390-zvm-6g.tar.bz2"
@@ -267,8 +268,8 @@ def _sysroot_targets() -> list[Target]:
 def _override_target() -> Target:
     """``--set KEY=VALUE``: VALUE is read by the config loader, so tags and huge integers
     reach it too; a refusal is a UsageError (exit 2)."""
+    from memmapcalc.config.overrides import parse_overrides
     from memmapcalc.errors import UsageError
-    from memmapcalc.overrides import parse_overrides
 
     keys = ("memory.online", "memory.standby", "kernel.version", "cpu.edat1", "memory.dimms")
 

@@ -90,7 +90,7 @@ def test_streamed_json_is_the_rendered_document(paths: tuple[str, ...]) -> None:
     import io
     import json
 
-    from memmapcalc.config.load import iter_inputs
+    from memmapcalc.config.sources import iter_inputs
     from memmapcalc.render import RenderOptions, json_format
 
     results = _check_results(*[item if isinstance(item, str) else item.source

@@ -73,7 +73,7 @@ def check(paths: tuple[str, ...], configs: tuple[str, ...], stdin_filename: str 
     inputs = _inputs([*configs, *paths], stdin_filename)
     overrides: Sequence[Any] = ()
     if sets:
-        from memmapcalc.overrides import parse_overrides
+        from memmapcalc.config.overrides import parse_overrides
 
         overrides = parse_overrides(sets)
     fmt = fmt or "text"
@@ -161,7 +161,7 @@ def _results(inputs: list[str], stdin_filename: str | None, overrides: Sequence[
     Runs with many config files spread them over ``jobs`` worker processes (the model is
     pure CPU work); standard input and error entries are handled here, in their place.
     """
-    from memmapcalc.config.load import iter_sources
+    from memmapcalc.config.sources import iter_sources
 
     checker = Checker(overrides, explain, frontier)
     sources = iter_sources(inputs, stdin_filename, overrides)

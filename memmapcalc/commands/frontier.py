@@ -141,7 +141,8 @@ def frontier(config: str | None, machine_name: str | None, online: tuple[int, in
 
 def _base(config: str | None, machine_name: str | None) -> tuple[dict[str, Any], str, str]:
     """The base config mapping, its source and the machine's name."""
-    from memmapcalc.config.load import iter_stdin, load_path
+    from memmapcalc.config.load import load_path
+    from memmapcalc.config.sources import iter_stdin
     from memmapcalc.errors import InputError
 
     if config is None:
@@ -186,7 +187,7 @@ def _overlay(base: dict[str, Any], kernel: str | None, increment: int | None,
     for key, value in edits:
         base = deep_merge(base, nested(key, value))
     if settings:  # the same --set as check: parsed and validated once, applied last
-        from memmapcalc.overrides import apply_overrides, parse_overrides
+        from memmapcalc.config.overrides import apply_overrides, parse_overrides
 
         base = apply_overrides(base, parse_overrides(settings))
     return base

@@ -59,7 +59,7 @@ def plan(paths: tuple[str, ...], configs: tuple[str, ...], fmt: str, sets: tuple
     2 any input or usage error.
     """
     from memmapcalc.cli import EXIT_ERROR, EXIT_FAIL, EXIT_OK
-    from memmapcalc.config.load import iter_inputs
+    from memmapcalc.config.sources import iter_inputs
     from memmapcalc.model.after_ipl.bringup import Zone
     from memmapcalc.terminal import use_color
 
@@ -68,7 +68,7 @@ def plan(paths: tuple[str, ...], configs: tuple[str, ...], fmt: str, sets: tuple
         raise click.UsageError("give at least one config file or directory (or --config FILE)")
     overrides: tuple[Any, ...] = ()
     if sets:
-        from memmapcalc.overrides import parse_overrides
+        from memmapcalc.config.overrides import parse_overrides
 
         overrides = parse_overrides(sets)
     entries = [_plan_one(loaded, Zone(zone)) for loaded in iter_inputs(inputs, None, overrides)]

@@ -1,4 +1,5 @@
-"""From a file, stdin or a mapping to validated :class:`Machine` objects.
+"""From a document (a file's or stdin's bytes) or a mapping to validated :class:`Machine`
+objects (finding the files and reading standard input: :mod:`memmapcalc.config.sources`).
 
 A file holds one machine, or a fleet: ``machines: [...]`` with optional ``defaults:``
 that every machine inherits (see :func:`iter_document`).  Each machine is validated on
@@ -8,7 +9,7 @@ name the file, the field (with line and column for YAML) and what is accepted.
 The ``iter_*`` functions yield machines one at a time, so a caller that writes each
 result as it comes (``check -f jsonl``) never holds a fleet's validated machines at once;
 the list-returning functions are their eager forms.  ``overrides`` are ``--set`` values
-(:mod:`memmapcalc.overrides`), applied to each machine's mapping before validation.
+(:mod:`memmapcalc.config.overrides`), applied to each machine's mapping before validation.
 """
 
 from __future__ import annotations
@@ -24,14 +25,11 @@ from memmapcalc.config.parse import decode, format_for, parse_document
 from memmapcalc.errors import InputError
 
 if TYPE_CHECKING:
-    from memmapcalc.overrides import Override
+    from memmapcalc.config.overrides import Override
 
 #: Where YAML positions come from: the document's text, a function of a field path (one
 #: machine of a large fleet, :mod:`memmapcalc.config.stream`), or nothing (JSON, TOML).
 YamlPositions = str | Callable[[tuple[Any, ...], bool], str | None] | None
-
-#: How standard input is named in results when ``--stdin-filename`` is not given.
-STDIN_NAME = "<stdin>"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,92 +48,6 @@ def default_name(source: str) -> str:
     stem, _ = os.path.splitext(base)
     return stem or base or "stdin"
 
-
-#: Extensions read when walking a directory (a file named explicitly is read by its extension
-#: too, and refused with a message when it has none of these).
-CONFIG_EXTENSIONS = (".yaml", ".yml", ".toml", ".json")
-
-
-def iter_inputs(inputs: Sequence[str], stdin_filename: str | None = None,
-                overrides: Sequence[Override] = ()) -> Iterator[Loaded]:
-    """Machines of every input, in order: files, directories (see :func:`find_configs`)
-    and ``-`` for standard input.  A missing path or a directory without configs is an
-    error entry; the other inputs are still read.
-    """
-    for source in iter_sources(inputs, stdin_filename, overrides):
-        if isinstance(source, str):
-            yield from iter_path(source, overrides)
-        else:
-            yield source
-
-
-def iter_sources(inputs: Sequence[str], stdin_filename: str | None = None,
-                 overrides: Sequence[Override] = ()) -> Iterator[str | Loaded]:
-    """What :func:`iter_inputs` reads, in order, before reading it: the path of each config
-    file still to load, or an entry already made (standard input's machines, a missing
-    path, an unreadable or empty directory).  Lets a caller spread the files over worker
-    processes while keeping the order."""
-    for path in inputs:
-        if path == "-":
-            yield from iter_stdin(stdin_filename, overrides)
-        elif os.path.isdir(path):
-            found = False
-            for item in find_configs(path):
-                found = True
-                if isinstance(item, InputError):
-                    yield Loaded(item.source, default_name(item.source), None, item)
-                else:
-                    yield item
-            if not found:
-                yield Loaded(path, default_name(path.rstrip("/\\") or path), None, InputError(
-                    path, f"no config files ({', '.join(CONFIG_EXTENSIONS)}) in this directory"))
-        elif not os.path.lexists(path):
-            yield Loaded(path, default_name(path), None,
-                         InputError(path, "no such file or directory"))
-        else:
-            yield path
-
-
-def find_configs(directory: str) -> Iterator[str | InputError]:
-    """Config files below ``directory``, found lazily in a stable order.
-
-    In each directory its files come first, sorted by name, then its subdirectories,
-    sorted by name (real directories before symbolic links to directories), each walked
-    the same way.  Names starting with ``.`` are skipped (``.git``, ``.github``: a gate
-    over a repository must not read CI workflows as machines).  Symbolic links to
-    directories are followed, but a directory reached a second time (a link loop, or a
-    link to a directory already walked) is not walked again.  A directory that cannot be
-    listed is yielded as an :class:`InputError`.
-    """
-    seen: set[tuple[int, int]] = set()
-    stack = [directory]
-    while stack:
-        current = stack.pop()
-        try:
-            info = os.stat(current)
-            if (info.st_dev, info.st_ino) in seen:
-                continue
-            seen.add((info.st_dev, info.st_ino))
-            with os.scandir(current) as listing:
-                entries = sorted((entry for entry in listing if not entry.name.startswith(".")),
-                                 key=lambda entry: entry.name)
-        except OSError as error:
-            yield InputError(current, f"cannot read directory: {error.strerror or error}")
-            continue
-        subdirectories: list[tuple[bool, str]] = []
-        for entry in entries:
-            if _is_dir(entry):
-                subdirectories.append((entry.is_symlink(), entry.path))
-            elif entry.name.lower().endswith(CONFIG_EXTENSIONS):
-                yield entry.path
-        stack.extend(path for _, path in sorted(subdirectories, reverse=True))
-
-
-def _is_dir(entry: os.DirEntry[str]) -> bool:
-    try:
-        return entry.is_dir(follow_symlinks=True)
-    except OSError:  # a broken or looping link: not a directory; read it as a file, if named so
-        return False
 
 
 def load_path(path: str) -> list[Loaded]:
@@ -166,24 +78,6 @@ def iter_path(path: str, overrides: Sequence[Override] = ()) -> Iterator[Loaded]
         return
     yield from iter_bytes(raw, path, fmt, overrides)
 
-
-def iter_stdin(filename: str | None = None,
-               overrides: Sequence[Override] = ()) -> Iterator[Loaded]:
-    """Machines read from standard input.
-
-    ``filename`` (``--stdin-filename``) names the document in results and messages and
-    chooses the format by its extension; without a known extension (or without a name)
-    the document is read as YAML, which also reads JSON.
-    """
-    from memmapcalc.inputfile import read_stdin
-
-    source = filename or STDIN_NAME
-    try:
-        raw = read_stdin(source, MAX_BYTES)
-    except InputError as error:
-        yield Loaded(source, default_name(source), None, error)
-        return
-    yield from iter_bytes(raw, source, format_for(source, default="yaml"), overrides)
 
 
 def iter_bytes(raw: bytes, source: str, fmt: str,
@@ -321,7 +215,7 @@ def machine_from_mapping(data: Any, source: str = "<mapping>", name: str | None 
     from memmapcalc.config.semantics import FieldError, check_machine
 
     if overrides and isinstance(data, dict):
-        from memmapcalc.overrides import apply_overrides
+        from memmapcalc.config.overrides import apply_overrides
 
         data = apply_overrides(data, overrides)
     try:
@@ -355,7 +249,7 @@ def _blamed(overrides: Sequence[Override], loc: tuple[Any, ...]) -> str:
     """`` (from --set K=V)`` when an override set the key in error, else ``""``."""
     if not overrides:
         return ""
-    from memmapcalc.overrides import blame
+    from memmapcalc.config.overrides import blame
 
     found = blame(overrides, loc)
     if found is None:

@@ -4,26 +4,28 @@ YAML and TOML carry the provenance as comments next to each value.  JSON has no
 comments, so the provenance goes to stderr as notes and stdout stays pure JSON.  One
 draft gives one machine config; several give a fleet file (``machines: [...]``).
 
-Everything here is text in, text out: the caller decides where it goes.  No YAML or
-TOML library is needed: the shapes are fixed and small, and hand-written text keeps the
-comments where they belong.
+Everything here is text in, text out: the caller decides where it goes.  The text of
+each format is written by :mod:`memmapcalc.importers.emit_formats`.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from memmapcalc.importers.draft import KEYS, SIZE_KEYS, MachineDraft, Sourced, Value
+from memmapcalc.importers.draft import SIZE_KEYS, MachineDraft, Value
+from memmapcalc.importers.emit_formats import (
+    draft_comments,
+    json_machine,
+    json_text,
+    one_line,
+    ordered,
+    toml_text,
+    yaml_text,
+)
 from memmapcalc.units import format_size
 
 FORMATS = ("yaml", "json", "toml")
-
-#: Words YAML 1.1 reads as booleans or null when unquoted (the loader uses PyYAML).
-_YAML_SPECIAL = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"})
-_BARE = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
 
 
 @dataclass
@@ -46,17 +48,17 @@ def render(drafts: Sequence[MachineDraft], fmt: str, command: str, source: str) 
     shared, drafts = _shared(drafts)
     messages = _messages(shared, drafts, source, with_provenance=fmt == "json")
     if fmt == "json":
-        return Rendered(_json(drafts), messages)
+        return Rendered(json_text(drafts), messages)
     header = _header(command, source, fleet=len(drafts) > 1)
-    header += "".join(f"# {line}\n" for line in _draft_comments(shared))
-    body = _yaml(drafts) if fmt == "yaml" else _toml(drafts)
+    header += "".join(f"# {line}\n" for line in draft_comments(shared))
+    body = yaml_text(drafts) if fmt == "yaml" else toml_text(drafts)
     return Rendered(header + body, messages)
 
 
 def config_mapping(draft: MachineDraft) -> dict[str, object]:
     """The machine mapping the draft is written as (the JSON form; YAML and TOML write the
     same keys and values)."""
-    return _json_machine(draft)
+    return json_machine(draft)
 
 
 def validated_or_partial(draft: MachineDraft, source: str) -> MachineDraft:
@@ -113,24 +115,12 @@ def _shared(drafts: Sequence[MachineDraft]) -> tuple[MachineDraft, list[MachineD
     return shared, trimmed
 
 
-# --- shared -----------------------------------------------------------------------------
+# --- header and messages ----------------------------------------------------------------
 
 def _header(command: str, source: str, fleet: bool) -> str:
     what = "fleet of machine configs" if fleet else "machine config"
-    return (f"# memmapcalc {what}, written by `memmapcalc {command}` from {_one_line(source)}.\n"
+    return (f"# memmapcalc {what}, written by `memmapcalc {command}` from {one_line(source)}.\n"
             f"# Comments say where each value came from; check it with `memmapcalc check`.\n")
-
-
-def _draft_comments(draft: MachineDraft) -> list[str]:
-    lines = []
-    if draft.origin:
-        lines.append(f"input: {draft.origin}")
-    lines.extend(f"PARTIAL: {reason}" for reason in draft.partial)
-    lines.extend(f"not in the input, left out (memmapcalc's default applies): {key}: {reason}"
-                 for key, reason in draft.unknown.items())
-    lines.extend(f"note: {note}" for note in draft.notes)
-    lines.extend(f"warning: {warning}" for warning in draft.warnings)
-    return [_one_line(line) for line in lines]
 
 
 def _messages(shared: MachineDraft, drafts: Sequence[MachineDraft], source: str,
@@ -149,32 +139,8 @@ def _messages(shared: MachineDraft, drafts: Sequence[MachineDraft], source: str,
         out.extend(f"note: {where}: {note}" for note in draft.notes)
         if with_provenance:
             out.extend(f"note: {where}: {key} = {_plain(key, item.value)}: {item.source}"
-                       for key, item in _ordered(draft))
-    return [f"memmapcalc: {_one_line(line)}" for line in out]
-
-
-def _ordered(draft: MachineDraft) -> list[tuple[str, Sourced]]:
-    items = [(key, draft.values[key]) for key in KEYS if key in draft.values]
-    if not draft.omit_arch and "arch" not in draft.values:
-        items.insert(1 if "name" in draft.values else 0,
-                     ("arch", Sourced("s390x", "IBM Z: storage definitions and s390 memory blocks")))
-    return items
-
-
-Items = list[tuple[str, Sourced]]
-
-
-def _sections(draft: MachineDraft) -> tuple[Items, dict[str, Items]]:
-    """Split the keys into top-level ones and ``memory``/``cpu``/``kernel`` sections."""
-    top: Items = []
-    sections: dict[str, Items] = {}
-    for key, item in _ordered(draft):
-        if "." in key:
-            section, leaf = key.split(".", 1)
-            sections.setdefault(section, []).append((leaf, item))
-        else:
-            top.append((key, item))
-    return top, sections
+                       for key, item in ordered(draft))
+    return [f"memmapcalc: {one_line(line)}" for line in out]
 
 
 def _plain(key: str, value: Value) -> str:
@@ -183,129 +149,3 @@ def _plain(key: str, value: Value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
-
-
-def _size_text(value: int) -> str:
-    return format_size(value)
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-# --- YAML -------------------------------------------------------------------------------
-
-def _yaml(drafts: Sequence[MachineDraft]) -> str:
-    if len(drafts) == 1:
-        return _yaml_machine(drafts[0], indent="", first_prefix="")
-    items = [_yaml_machine(draft, indent="    ", first_prefix="  - ") for draft in drafts]
-    return "machines:\n" + "".join(items)
-
-
-def _yaml_machine(draft: MachineDraft, indent: str, first_prefix: str) -> str:
-    lines = [f"{indent if first_prefix else ''}# {c}" for c in _draft_comments(draft)]
-    top, sections = _sections(draft)
-    rows: list[tuple[str, str, str]] = []  # (prefix+key, value, comment)
-    for key, item in top:
-        rows.append((key, _yaml_value(key, item.value), item.source))
-    body: list[str] = []
-    for key, value, comment in rows:
-        body.append(_yaml_line(key, value, comment))
-    for section, items in sections.items():
-        body.append(f"{section}:")
-        for leaf, item in items:
-            body.append("  " + _yaml_line(leaf, _yaml_value(f"{section}.{leaf}", item.value),
-                                          item.source))
-    _align_comments(body)
-    out = list(lines)
-    for number, line in enumerate(body):
-        prefix = first_prefix if number == 0 and first_prefix else indent
-        out.append(prefix + line)
-    return "\n".join(out) + "\n"
-
-
-def _yaml_value(key: str, value: Value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return _size_text(value) if key in SIZE_KEYS else str(value)
-    if _BARE.fullmatch(value) and value.lower() not in _YAML_SPECIAL:
-        return value
-    return json.dumps(value)
-
-
-def _yaml_line(key: str, value: str, comment: str) -> str:
-    return f"{key}: {value}\t# {_one_line(comment)}" if comment else f"{key}: {value}"
-
-
-def _align_comments(lines: list[str]) -> None:
-    """Replace the tab before each comment with spaces so the comments line up."""
-    width = max((len(line.split("\t", 1)[0]) for line in lines if "\t" in line), default=0)
-    for number, line in enumerate(lines):
-        if "\t" in line:
-            head, tail = line.split("\t", 1)
-            lines[number] = f"{head.ljust(width)}  {tail}"
-
-
-# --- JSON -------------------------------------------------------------------------------
-
-def _json(drafts: Sequence[MachineDraft]) -> str:
-    machines = [_json_machine(draft) for draft in drafts]
-    document: object = machines[0] if len(machines) == 1 else {"machines": machines}
-    return json.dumps(document, indent=2) + "\n"
-
-
-def _json_machine(draft: MachineDraft) -> dict[str, object]:
-    top, sections = _sections(draft)
-    out: dict[str, object] = {key: _json_value(key, item.value) for key, item in top}
-    for section, items in sections.items():
-        out[section] = {leaf: _json_value(f"{section}.{leaf}", item.value) for leaf, item in items}
-    return out
-
-
-def _json_value(key: str, value: Value) -> object:
-    if key in SIZE_KEYS and isinstance(value, int) and not isinstance(value, bool):
-        text = _size_text(value)
-        return int(text) if text.isdigit() else text
-    return value
-
-
-# --- TOML -------------------------------------------------------------------------------
-
-def _toml(drafts: Sequence[MachineDraft]) -> str:
-    if len(drafts) == 1:
-        return _toml_machine(drafts[0], table_prefix="", array=False)
-    return "\n".join(_toml_machine(draft, table_prefix="machines.", array=True) for draft in drafts)
-
-
-def _toml_machine(draft: MachineDraft, table_prefix: str, array: bool) -> str:
-    out = [f"# {c}" for c in _draft_comments(draft)]
-    top, sections = _sections(draft)
-    if array:
-        out.append("[[machines]]")
-    block = [_toml_line(key, _toml_value(key, item.value), item.source) for key, item in top]
-    _align_comments(block)
-    out.extend(block)
-    for section, items in sections.items():
-        out.append("")
-        out.append(f"[{table_prefix}{section}]")
-        block = [_toml_line(leaf, _toml_value(f"{section}.{leaf}", item.value), item.source)
-                 for leaf, item in items]
-        _align_comments(block)
-        out.extend(block)
-    return "\n".join(out) + "\n"
-
-
-def _toml_value(key: str, value: Value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        if key in SIZE_KEYS:
-            text = _size_text(value)
-            return text if text.isdigit() else json.dumps(text)
-        return str(value)
-    return json.dumps(value)
-
-
-def _toml_line(key: str, value: str, comment: str) -> str:
-    return f"{key} = {value}\t# {_one_line(comment)}" if comment else f"{key} = {value}"

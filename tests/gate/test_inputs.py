@@ -7,10 +7,11 @@ import json
 import os
 from pathlib import Path
 
-from memmapcalc.config.load import find_configs
+from memmapcalc.config.sources import find_configs
 from tests.gate.gate_helpers import BROKEN, FAILING, PASSING, WARNING, Gate, write_configs
 
-TOML_PASSING = 'name = "tommy"\n[memory]\nonline = "4G"\nstandby = "4G"\n[kernel]\nversion = "6.8"\n'
+TOML_PASSING = ('name = "tommy"\n[memory]\nonline = "4G"\nstandby = "4G"\n'
+                '[kernel]\nversion = "6.8"\n')
 
 
 def _results(run_out: str) -> list[dict]:  # type: ignore[type-arg]
@@ -71,7 +72,8 @@ def test_stdin_filename_alone_reads_stdin_and_json_reads_as_yaml(gate: Gate) -> 
     assert run.code == 0 and _results(run.out)[0]["path"] == "guest"
 
 
-def test_files_directories_and_stdin_in_one_run_keep_their_order(gate: Gate, tmp_path: Path) -> None:
+def test_files_directories_and_stdin_in_one_run_keep_their_order(gate: Gate,
+                                                                  tmp_path: Path) -> None:
     write_configs(tmp_path, {"dir/b.yaml": WARNING, "dir/a.yaml": PASSING, "one.yaml": FAILING})
     run = gate("check", str(tmp_path / "one.yaml"), "-", str(tmp_path / "dir"), "-f", "jsonl",
                stdin=PASSING.replace("small", "from-stdin"))

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from memmapcalc.config.overrides import apply_overrides, parse_overrides
 from memmapcalc.errors import UsageError
-from memmapcalc.overrides import apply_overrides, parse_overrides
 from tests.gate.gate_helpers import FAILING, PASSING, Gate, write_configs
 
 FLEET = """\

@@ -87,7 +87,8 @@ def invoke(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) 
     return run
 
 
-def load_config(text: str, fmt: str = "yaml", source: str = "imported") -> list:  # type: ignore[type-arg]
+def load_config(text: str, fmt: str = "yaml",
+                source: str = "imported") -> list:  # type: ignore[type-arg]
     """Validate an importer's output with the real config loader; return the machines."""
     from memmapcalc.config.load import load_bytes
 

@@ -2,6 +2,8 @@
 as lsmem's output of them; a 6.19 firmware tree, the command line and meminfo are read; a
 non-s390 system is reported honestly as partial."""
 
+# ruff: noqa: RUF001  (the asserted output has the multiplication sign and en dash it prints)
+
 from __future__ import annotations
 
 import json
@@ -76,7 +78,7 @@ def _write(root: Path, relative: str, text: str) -> None:
 
 
 def _linux619(root: Path, with_firmware: bool = True) -> None:
-    """A Linux 6.19 s390 guest: 16 × 128 MiB online, 8 more deconfigured standby blocks."""
+    """A Linux 6.19 s390 guest: 16 x 128 MiB online, 8 more deconfigured standby blocks."""
     _write(root, "sys/devices/system/memory/block_size_bytes", "8000000\n")
     for index in range(16):
         _write(root, f"sys/devices/system/memory/memory{index}/state", "online\n")
@@ -117,7 +119,7 @@ def test_linux_619_firmware_tree(tmp_path: Path, invoke: Invoke) -> None:
     assert "8 standby block(s) would be configured with memmap-on-memory" in err
     assert "mem=64G" in err
     assert "range 1G-4G holds the system's RAM" in err
-    # footprint: 2 GiB online − 1792 MiB MemTotal = 256 MiB
+    # footprint: 2 GiB online - 1792 MiB MemTotal = 256 MiB
     assert "= 262144 KiB (256.0 MiB)" in err
     load_config(result.out, "json")
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from memmapcalc.arch.hotplug_rows import GENERIC, HotplugBehaviour, hotplug_behaviour
 from memmapcalc.kernel.behaviour import CHANGES, Behaviour, behaviour_for
 from memmapcalc.kernel.distros import (
     ADVICE,
@@ -21,7 +22,6 @@ from memmapcalc.kernel.distros import (
     advice,
     row_since,
 )
-from memmapcalc.arch.hotplug_rows import GENERIC, HotplugBehaviour, hotplug_behaviour
 from memmapcalc.kernel.identity import applied, apply_backports, identify, markdown_table
 from memmapcalc.kernel.release import parse_release
 from memmapcalc.kernel.version import v

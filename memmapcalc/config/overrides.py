@@ -11,8 +11,9 @@ The rules (also in the README):
 - VALUE is read as one YAML value with the config files' own loader, as if written after
   ``KEY:`` in a YAML config: ``on``/``off``/``true``/``false`` are booleans, ``8G`` is a
   size, ``4294967296`` an integer number of bytes, ``[4G, 4G]`` a list, ``null`` (or
-  ``~``) removes the key so the default applies.  A mapping is refused: set each key.  One exception: a field that holds text (``kernel.version``) takes
-  VALUE as written, so ``kernel.version=6.10`` is the text ``"6.10"``, not the number 6.1.
+  ``~``) removes the key so the default applies.  A mapping is refused: set each key.
+  One exception: a field that holds text (``kernel.version``) takes VALUE as written,
+  so ``kernel.version=6.10`` is the text ``"6.10"``, not the number 6.1.
 - An override is applied to each machine's mapping after a fleet's ``defaults`` and the
   machine's own keys are merged, so ``--set`` wins over both.  Of two ``--set`` with the
   same KEY the last wins.
@@ -135,7 +136,8 @@ def _short(text: str) -> str:
 
 def _unknown_key(key: str, path: tuple[str, ...], leaves: dict[tuple[str, ...], Any]) -> str:
     if key in _NOT_SETTABLE:
-        return f"{key!r} cannot be set for a whole run; set a machine setting such as kernel.version"
+        return (f"{key!r} cannot be set for a whole run; set a machine setting such as "
+                "kernel.version")
     children = [".".join(p) for p in leaves if p[: len(path)] == path]
     if children:
         return f"{key!r} is a section; set one of its keys: {', '.join(children)}"
@@ -153,7 +155,7 @@ def _yaml_scalar(argument: str, text: str) -> Any:
     from memmapcalc.config.yaml_loader import StrictLoader
 
     try:
-        value = yaml.load(text, Loader=StrictLoader)  # noqa: S506 - StrictLoader is a SafeLoader
+        value = yaml.load(text, Loader=StrictLoader)  # StrictLoader is a SafeLoader
     except yaml.MarkedYAMLError as error:
         problem = error.problem or error.context or "cannot be read"
         raise UsageError(f"--set {_short(argument)}: VALUE {_short(text)!r} is not a YAML value: "
@@ -216,7 +218,8 @@ def _leaf_fields() -> dict[tuple[str, ...], Any]:
 def _submodel(annotation: Any) -> Any:
     from pydantic import BaseModel
 
-    return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+    is_model = isinstance(annotation, type) and issubclass(annotation, BaseModel)
+    return annotation if is_model else None
 
 
 def _holds_text(annotation: Any) -> bool:
