@@ -152,8 +152,8 @@ def _render_target() -> Target:
     import re
     from xml.etree import ElementTree
 
+    from memmapcalc.api.contract import error_dict, result_dict
     from memmapcalc.config.load import Loaded, machine_from_mapping
-    from memmapcalc.contract import error_dict, result_dict
     from memmapcalc.core.evaluate import evaluate
     from memmapcalc.errors import InputError
     from memmapcalc.render import FORMATS, RenderOptions, renderer

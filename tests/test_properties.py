@@ -17,9 +17,9 @@ from typing import Any
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from memmapcalc.api.contract import result_dict
 from memmapcalc.config.load import Loaded, machine_from_mapping
 from memmapcalc.config.model import Machine, MemmapMode, StandbyHandling
-from memmapcalc.contract import result_dict
 from memmapcalc.core import metadata
 from memmapcalc.core.budget import budget, passes
 from memmapcalc.core.evaluate import evaluate, evaluate_params

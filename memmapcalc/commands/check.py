@@ -67,8 +67,9 @@ def check(paths: tuple[str, ...], configs: tuple[str, ...], stdin_filename: str 
     Exit status: 0 every machine passes or warns, 1 at least one fails, 2 any input or
     usage error.
     """
-    from memmapcalc.cli import EXIT_ERROR, EXIT_FAIL, EXIT_OK, say
+    from memmapcalc.exits import EXIT_ERROR, EXIT_FAIL, EXIT_OK
     from memmapcalc.render import MACHINE_FORMATS, RenderOptions, writer
+    from memmapcalc.render.stderr import say
 
     inputs = _inputs([*configs, *paths], stdin_filename)
     overrides: Sequence[Any] = ()
@@ -137,7 +138,7 @@ class Tally:
         for result in results:
             self.counts[result["verdict"]] += 1
             if self.tell_errors and result["verdict"] == "error":
-                from memmapcalc.cli import say
+                from memmapcalc.render.stderr import say
 
                 say(f"memmapcalc: error: {result['error']}")
             yield result
@@ -192,7 +193,7 @@ class Checker:
             yield self.result(loaded)
 
     def result(self, loaded: Any) -> dict[str, Any]:
-        from memmapcalc.contract import error_dict, result_dict
+        from memmapcalc.api.contract import error_dict, result_dict
 
         if loaded.machine is None:
             return error_dict(loaded)

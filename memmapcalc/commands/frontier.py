@@ -207,7 +207,7 @@ def nested(key: str, value: Any) -> dict[str, Any]:
 def compute(base: dict[str, Any], source: str, name: str, sizes: list[int]) -> dict[str, Any]:
     """The frontier document: behaviours, and per online size the largest standby that
     IPLs for each (``None`` where none does or the behaviour does not apply)."""
-    from memmapcalc import __version__
+    from memmapcalc.about import __version__
     from memmapcalc.config.load import deep_merge, machine_from_mapping
     from memmapcalc.core.params import resolve
     from memmapcalc.core.plan import frontier_point, variants

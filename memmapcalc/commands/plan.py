@@ -58,9 +58,9 @@ def plan(paths: tuple[str, ...], configs: tuple[str, ...], fmt: str, sets: tuple
     Exit status: 0 every machine passes or warns as configured, 1 at least one fails,
     2 any input or usage error.
     """
-    from memmapcalc.cli import EXIT_ERROR, EXIT_FAIL, EXIT_OK
     from memmapcalc.config.load import iter_inputs
     from memmapcalc.core.after_ipl import Zone
+    from memmapcalc.exits import EXIT_ERROR, EXIT_FAIL, EXIT_OK
     from memmapcalc.terminal import use_color
 
     inputs = [*configs, *paths]
@@ -193,7 +193,7 @@ def _after_dict(after: AfterIpl) -> dict[str, Any]:
 
 
 def _json_document(entries: list[dict[str, Any]]) -> str:
-    from memmapcalc import __version__
+    from memmapcalc.about import __version__
     from memmapcalc.render.safe import dumps
 
     verdicts = [entry["verdict"] for entry in entries]

@@ -1,7 +1,7 @@
 """What the CI formats (github, junit, sarif) say about one result: a headline, details
 and, for an unreadable config, the line and column the error names.
 
-Plain text built from the JSON contract's result dict (:mod:`memmapcalc.contract`), so
+Plain text built from the JSON contract's result dict (:mod:`memmapcalc.api.contract`), so
 every format words a verdict the same way.  Sizes are for people (``4.4 GiB``); the
 exact bytes stay in json/jsonl.
 """

@@ -107,7 +107,7 @@ def test_internal_error_in_the_model_is_exit_2_and_spares_the_others(
 
 def test_ctrl_c_is_130_and_leaves_no_partial_report(
         gate: Gate, fleet_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import memmapcalc.contract as contract
+    import memmapcalc.api.contract as contract
 
     real = contract.result_dict
     seen: list[str] = []

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from memmapcalc import __version__
+from memmapcalc.about import __version__
 from memmapcalc.config.load import Loaded
 from memmapcalc.core.budget import CHARGED_ITEMS
 from memmapcalc.core.evaluate import Evaluation
