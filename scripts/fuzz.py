@@ -365,7 +365,7 @@ def consistency(inputs: int, seed: int = 1, batch: int = 16,
     (errors must match too)."""
     import tempfile
 
-    from memmapcalc.commands.check import Checker
+    from memmapcalc.api.batch import Checker
 
     rng = random.Random(seed)
     seeds = _seeds([(ROOT / "configs", (".yaml",))])

@@ -17,9 +17,9 @@ from typing import Any
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from memmapcalc.api.batch import Checker
 from memmapcalc.api.plan import plan_one
 from memmapcalc.arch.model import layout
-from memmapcalc.commands.check import Checker
 from memmapcalc.config.edits import apply_edits
 from memmapcalc.config.load import Loaded, machine_from_mapping
 from memmapcalc.config.model import Machine

@@ -150,7 +150,7 @@ def test_closed_pipe_is_141_and_quiet(tmp_path: Path) -> None:
 
 def test_many_files_in_worker_processes_keep_order_and_statuses(gate: Gate, tmp_path: Path) -> None:
     """From 64 files on, a run spreads files over worker processes; nothing else changes."""
-    from memmapcalc.commands.check import PARALLEL_FROM
+    from memmapcalc.api.batch import PARALLEL_FROM
 
     texts = [PASSING, WARNING, FAILING]
     files = {f"d{i % 3}/m{i:03d}.yaml": texts[i % 3].replace("name: ", f"name: n{i}-")
