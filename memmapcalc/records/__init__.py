@@ -1,0 +1,1 @@
+"""Plain types shared by the model, the profiles and the renderers (below all of them)."""
