@@ -130,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f"{error.filename}: " if error.filename else ""
         _say(f"memmapcalc: error: {where}{error.strerror or error}")
         return EXIT_ERROR
-    except Exception as error:  # noqa: BLE001 - the last line of defence: exit 2, not 1
+    except Exception as error:  # the last line of defence: exit 2, not 1
         if os.environ.get("MEMMAPCALC_DEBUG"):
             raise
         _say(f"memmapcalc: internal error: {type(error).__name__}: {error} "
