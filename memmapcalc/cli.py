@@ -28,11 +28,14 @@ from typing import Any
 
 import click
 
-from memmapcalc import __version__
-
-EXIT_OK, EXIT_FAIL, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 1, 2, 130, 141
-#: 128 + signal number: how a shell reports a process its signal ended.
-EXIT_SIGNAL_BASE = 128
+from memmapcalc.about import __version__
+from memmapcalc.exits import (
+    EXIT_ERROR,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_SIGNAL_BASE,
+    quiet_broken_pipe,
+)
 
 #: name -> (module, attribute, one-line help).  The help is here so that ``--help``
 #: can list the commands without importing them.
@@ -112,25 +115,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _flushed(EXIT_ERROR)
     except (click.exceptions.Abort, KeyboardInterrupt):
         remove_temporaries()
-        say("memmapcalc: interrupted")
+        _say("memmapcalc: interrupted")
         return EXIT_INTERRUPTED
     except Terminated as stop:
         remove_temporaries()
-        say(f"memmapcalc: terminated by {_signal_name(stop.signo)}")
+        _say(f"memmapcalc: terminated by {_signal_name(stop.signo)}")
         return EXIT_SIGNAL_BASE + stop.signo
     except (StdoutClosed, BrokenPipeError):
-        return _quiet_broken_pipe()
+        return quiet_broken_pipe()
     except MemmapcalcError as error:
-        say(f"memmapcalc: error: {error}")
+        _say(f"memmapcalc: error: {error}")
         return EXIT_ERROR
     except OSError as error:  # the environment failed (not a bug of ours): say what and where
         where = f"{error.filename}: " if error.filename else ""
-        say(f"memmapcalc: error: {where}{error.strerror or error}")
+        _say(f"memmapcalc: error: {where}{error.strerror or error}")
         return EXIT_ERROR
-    except Exception as error:  # noqa: BLE001 - the last line of defence: exit 2, not 1
+    except Exception as error:  # the last line of defence: exit 2, not 1
         if os.environ.get("MEMMAPCALC_DEBUG"):
             raise
-        say(f"memmapcalc: internal error: {type(error).__name__}: {error} "
+        _say(f"memmapcalc: internal error: {type(error).__name__}: {error} "
             f"(set MEMMAPCALC_DEBUG=1 for a traceback)")
         return EXIT_ERROR
     finally:
@@ -146,9 +149,9 @@ def _flushed(code: int) -> int:
     try:
         flush_stdout()
     except StdoutClosed:
-        return _quiet_broken_pipe()
+        return quiet_broken_pipe()
     except MemmapcalcError as error:
-        say(f"memmapcalc: error: {error}")
+        _say(f"memmapcalc: error: {error}")
         return EXIT_ERROR
     return code
 
@@ -206,24 +209,9 @@ def _signal_name(signo: int) -> str:
         return f"signal {signo}"
 
 
-def say(message: str) -> None:
-    """A line on stderr, control characters made visible (a name in an error is the
-    user's text); a closed or broken stderr never changes how the run ends."""
-    from memmapcalc.render.safe import terminal
+def _say(message: str) -> None:
+    """:func:`memmapcalc.render.stderr.say`, imported only when there is something to say
+    (``--help`` stays as small as it is)."""
+    from memmapcalc.render.stderr import say
 
-    with contextlib.suppress(OSError, ValueError):  # stderr closed: nothing left to tell
-        click.echo(terminal(message), err=True)
-
-
-_say = say  # the former name
-
-
-def _quiet_broken_pipe() -> int:
-    """The reader went away (``| head``): point stdout at /dev/null so the interpreter's
-    final flush does not complain, and end quietly."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):
-        pass
-    return EXIT_BROKEN_PIPE
+    say(message)

@@ -293,8 +293,8 @@ def _render_target() -> Target:
     import re
     from xml.etree import ElementTree
 
+    from memmapcalc.api.contract import error_dict, result_dict
     from memmapcalc.config.load import Loaded, machine_from_mapping
-    from memmapcalc.contract import error_dict, result_dict
     from memmapcalc.errors import InputError
     from memmapcalc.model.evaluate import evaluate
     from memmapcalc.render import FORMATS, RenderOptions, renderer
@@ -506,7 +506,7 @@ def consistency(inputs: int, seed: int = 1, batch: int = 16,
     (errors must match too)."""
     import tempfile
 
-    from memmapcalc.commands.check import Checker
+    from memmapcalc.api.batch import Checker
 
     rng = random.Random(seed)
     seeds = _seeds([(ROOT / "configs", (".yaml",))])

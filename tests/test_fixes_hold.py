@@ -17,9 +17,9 @@ from typing import Any
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from memmapcalc.api.batch import Checker
+from memmapcalc.api.plan import plan_one
 from memmapcalc.arch.paging_geometry import layout
-from memmapcalc.commands.check import Checker
-from memmapcalc.commands.plan import _plan_one
 from memmapcalc.config.edits import apply_edits
 from memmapcalc.config.load import Loaded, machine_from_mapping
 from memmapcalc.config.model import Machine
@@ -185,7 +185,7 @@ def test_check_kernel_and_parameter_fixes_hold_when_applied(data: dict[str, Any]
 def test_plan_limits_changes_and_columns_hold_when_their_config_edits_are_applied(
         data: dict[str, Any]) -> None:
     machine = _valid(data)
-    entry, _ = _plan_one(Loaded("prop.yaml", "prop", machine), Zone.MOVABLE)
+    entry, _ = plan_one(Loaded("prop.yaml", "prop", machine), Zone.MOVABLE)
     assert entry["verdict"] == _check(machine)["verdict"]
     for change in entry["limits"] + entry["changes"]:
         edits = list(change["config_edits"].items())
@@ -239,7 +239,7 @@ def test_a_footprint_machine_s_online_fix_is_exact_and_minimal() -> None:
     assert at is not None and below is not None
     assert (at["verdict"], at["margin"], at["min_online"]) == ("warn", 288960, 2515 * MiB)
     assert (below["verdict"], below["margin"]) == ("fail", -755520)
-    entry, _ = _plan_one(Loaded("t.yaml", "fp", machine), Zone.MOVABLE)
+    entry, _ = plan_one(Loaded("t.yaml", "fp", machine), Zone.MOVABLE)
     online = next(c for c in entry["limits"] if c["kind"] == "online")
     assert online["config_edits"] == {"memory.online": "2515M", "kernel.footprint_online": "2G"}
 

@@ -79,7 +79,7 @@ def test_large_fleet_is_read_lazily(tmp_path: Path) -> None:
 
 
 def _check_results(*paths: str) -> list[dict[str, Any]]:
-    from memmapcalc.commands.check import Checker
+    from memmapcalc.api.batch import Checker
 
     return Checker((), False).files(list(paths))
 

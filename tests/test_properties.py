@@ -17,11 +17,11 @@ from typing import Any
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from memmapcalc.api.contract import result_dict
 from memmapcalc.arch.s390x import metadata
 from memmapcalc.config.load import Loaded, machine_from_mapping
 from memmapcalc.config.model import Machine, MemmapMode, StandbyHandling
 from memmapcalc.config.resolve import resolve
-from memmapcalc.contract import result_dict
 from memmapcalc.errors import InputError
 from memmapcalc.kernel.behaviour import behaviour_for
 from memmapcalc.kernel.search import smallest_online

@@ -28,6 +28,18 @@ def vocabulary(arch: str | None) -> ReportWords:
     return _WORDS.get(ARCHES[0] if arch is None else arch, BOOT_WORDS)
 
 
+#: Profiles whose hot-pluggable memory is firmware standby memory with kernel-era behaviours
+#: to compare (sclp: boot-add, memmap-on-memory, deferred); ``plan`` compares them side by
+#: side and ``frontier`` draws them.  The others get check's verdict and fixes.
+_STANDBY_BEHAVIOURS = frozenset({"s390x"})
+
+
+def has_standby_behaviours(arch: str | None) -> bool:
+    """Whether ``plan``'s behaviour columns and ``frontier`` apply to ``arch`` (None: s390x,
+    the config's default)."""
+    return (arch or ARCHES[0]) in _STANDBY_BEHAVIOURS
+
+
 def default_page_size(arch: str) -> int:
     return PAGE_SIZES[arch][0]
 

@@ -16,8 +16,6 @@ and 129 (SIGHUP) come from :func:`memmapcalc.cli.main`.
 
 from __future__ import annotations
 
-import itertools
-import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -47,7 +45,8 @@ VERDICTS = ("pass", "warn", "fail", "error")
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
               help="What-if: set a config key for every machine (repeatable), e.g. "
                    "--set kernel.version=6.19.")
-@click.option("--explain", is_flag=True, help="Show every number with its formula and kernel source.")
+@click.option("--explain", is_flag=True,
+              help="Show every number with its formula and kernel source.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True, help="Colour in text output (NO_COLOR/FORCE_COLOR honoured).")
 @click.option("-q", "--quiet", count=True,
@@ -67,8 +66,9 @@ def check(paths: tuple[str, ...], configs: tuple[str, ...], stdin_filename: str 
     Exit status: 0 every machine passes or warns, 1 at least one fails, 2 any input or
     usage error.
     """
-    from memmapcalc.cli import EXIT_ERROR, EXIT_FAIL, EXIT_OK, say
+    from memmapcalc.exits import EXIT_ERROR, EXIT_FAIL, EXIT_OK
     from memmapcalc.render import MACHINE_FORMATS, RenderOptions, writer
+    from memmapcalc.render.stderr import say
 
     inputs = _inputs([*configs, *paths], stdin_filename)
     overrides: Sequence[Any] = ()
@@ -83,8 +83,11 @@ def check(paths: tuple[str, ...], configs: tuple[str, ...], stdin_filename: str 
     # Error lines on stderr unless the report itself shows them on the terminal (text).
     tell_errors = quiet < 2 and not (fmt == "text" and to_stdout)
     tally = Tally(tell_errors)
-    results = tally.count(_results(inputs, stdin_filename, overrides, explain,
-                                   worker_count(jobs), frontier=fmt == "html"))
+    from memmapcalc.api import batch
+
+    annotate = _with_frontier if fmt == "html" else None
+    results = tally.count(batch.results(inputs, stdin_filename, overrides, explain,
+                                        batch.worker_count(jobs), annotate))
     if to_stdout and quiet >= 2:
         for _ in results:  # check everything, print nothing: the exit status is the answer
             pass
@@ -137,7 +140,7 @@ class Tally:
         for result in results:
             self.counts[result["verdict"]] += 1
             if self.tell_errors and result["verdict"] == "error":
-                from memmapcalc.cli import say
+                from memmapcalc.render.stderr import say
 
                 say(f"memmapcalc: error: {result['error']}")
             yield result
@@ -148,202 +151,9 @@ class Tally:
         return f"{total} {noun}: " + ", ".join(f"{self.counts[v]} {v}" for v in VERDICTS)
 
 
-#: Below this many config files a run stays in one process: forking workers costs more.
-PARALLEL_FROM = 64
-#: Files per task handed to a worker process.
-CHUNK = 16
+def _with_frontier(machine: Any, result: dict[str, Any]) -> None:
+    """``-f html`` draws each machine's frontier: its sample rides on the result dict (not
+    part of the JSON contract; only the html report reads it)."""
+    from memmapcalc.render.frontier_sample import sample
 
-
-def _results(inputs: list[str], stdin_filename: str | None, overrides: Sequence[Any],
-             explain: bool, jobs: int, frontier: bool = False) -> Iterator[dict[str, Any]]:
-    """The contract's result dict of every machine of every input, in input order.
-
-    Runs with many config files spread them over ``jobs`` worker processes (the model is
-    pure CPU work); standard input and error entries are handled here, in their place.
-    """
-    from memmapcalc.config.sources import iter_sources
-
-    checker = Checker(overrides, explain, frontier)
-    sources = iter_sources(inputs, stdin_filename, overrides)
-    if jobs > 1:
-        first = list(itertools.islice(sources, PARALLEL_FROM))
-        if len(first) == PARALLEL_FROM and _can_fork():  # (multiprocessing only then)
-            yield from _in_workers(itertools.chain(first, sources), checker, jobs)
-            return
-        sources = iter(first)
-    for source in sources:
-        yield from checker.source(source)
-
-
-class Checker:
-    """Loads, evaluates and turns into result dicts, one source (file or entry) at a time."""
-
-    def __init__(self, overrides: Sequence[Any], explain: bool, frontier: bool = False) -> None:
-        self.overrides = overrides
-        self.explain = explain
-        self.frontier = frontier  # -f html draws each machine's frontier: sample it here
-        self.evaluations = EvaluationCache()
-
-    def source(self, source: Any) -> Iterator[dict[str, Any]]:
-        from memmapcalc.config.load import iter_path
-
-        items = iter_path(source, self.overrides) if isinstance(source, str) else (source,)
-        for loaded in items:
-            yield self.result(loaded)
-
-    def result(self, loaded: Any) -> dict[str, Any]:
-        from memmapcalc.contract import error_dict, result_dict
-
-        if loaded.machine is None:
-            return error_dict(loaded)
-        try:
-            evaluation = self.evaluations.evaluate(loaded.machine)
-        except Exception as error:  # noqa: BLE001 - one machine's model bug must not hide the rest
-            if os.environ.get("MEMMAPCALC_DEBUG"):
-                raise
-            return error_dict(_internal_error(loaded, error))
-        result = result_dict(loaded, evaluation, self.explain)
-        if self.frontier:  # not part of the JSON contract: only the html report reads it
-            from memmapcalc.render.frontier_sample import sample
-
-            result["frontier"] = sample(loaded.machine, result["online"], result["block_size"])
-        return result
-
-    def files(self, paths: list[str]) -> list[dict[str, Any]]:
-        return [result for path in paths for result in self.source(path)]
-
-
-#: Workers when -j is not given: more rarely helps (the output is written by one process).
-DEFAULT_JOBS_CAP = 8
-
-
-def available_cpus() -> int:
-    """CPUs this process may run on: its affinity mask (a container's cpuset, taskset),
-    ``os.process_cpu_count()`` on Python 3.13+, else the machine's count."""
-    count: int | None = None
-    process_cpu_count = getattr(os, "process_cpu_count", None)
-    if process_cpu_count is not None:
-        count = process_cpu_count()
-    if count is None:
-        try:
-            count = len(os.sched_getaffinity(0))
-        except (AttributeError, OSError):
-            count = os.cpu_count()
-    return max(1, count or 1)
-
-
-def worker_count(jobs: int | None, cpus: int | None = None) -> int:
-    """Processes to check files in: ``-j N`` but never more than the CPUs available
-    (``-j 512`` on 4 CPUs forks 4, not 512: the work is pure CPU, more processes only
-    cost memory); without ``-j``, the CPUs available up to :data:`DEFAULT_JOBS_CAP`."""
-    cpus = available_cpus() if cpus is None else max(1, cpus)
-    if jobs is None:
-        return min(cpus, DEFAULT_JOBS_CAP)
-    return max(1, min(jobs, cpus))
-
-
-def _can_fork() -> bool:
-    import multiprocessing
-
-    return "fork" in multiprocessing.get_all_start_methods()
-
-
-#: The worker process's checker, set by :func:`_start_worker` (fork copies the rest).
-_WORKER: Checker | None = None
-
-
-def _start_worker(checker: Checker) -> None:
-    import signal
-
-    global _WORKER
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    # The parent's SIGTERM/SIGHUP handlers unwind the parent; a worker just ends (the
-    # parent's pool.terminate() sends it SIGTERM).
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGHUP, signal.SIG_DFL)
-    _WORKER = checker
-
-
-def _check_files(paths: list[str]) -> list[dict[str, Any]]:
-    assert _WORKER is not None
-    return _WORKER.files(paths)
-
-
-def _in_workers(sources: Iterator[Any], checker: Checker, jobs: int) -> Iterator[dict[str, Any]]:
-    """Results of ``sources`` checked by ``jobs`` forked workers, in order.
-
-    Runs of consecutive files go to the workers in chunks; at most ``2 * jobs`` chunks
-    are in flight, so a run over 100,000 files holds a bounded number of results.
-    Workers ignore SIGINT and are terminated when the run ends, however it ends.
-    """
-    import collections
-    import multiprocessing
-
-    # Created before any thread of ours exists: the pool forks its workers at once.
-    pool = multiprocessing.get_context("fork").Pool(jobs, _start_worker, (checker,))
-    try:
-        pending: collections.deque[Any] = collections.deque()
-        for is_file, group in itertools.groupby(sources, key=lambda item: isinstance(item, str)):
-            if is_file:
-                for paths in _batched(group, CHUNK):
-                    pending.append(pool.apply_async(_check_files, (paths,)))
-                    while len(pending) > 2 * jobs:
-                        yield from pending.popleft().get()
-            else:
-                while pending:  # keep the order: what was sent before comes first
-                    yield from pending.popleft().get()
-                for entry in group:
-                    yield from checker.source(entry)
-        while pending:
-            yield from pending.popleft().get()
-    finally:
-        pool.terminate()
-        pool.join()
-
-
-def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    iterator = iter(items)
-    while batch := list(itertools.islice(iterator, size)):
-        yield batch
-
-
-def _internal_error(loaded: Any, error: Exception) -> Any:
-    from dataclasses import replace
-
-    from memmapcalc.errors import InputError
-
-    problem = InputError(loaded.source, f"internal error while evaluating {loaded.name}: "
-                         f"{type(error).__name__}: {error} (set MEMMAPCALC_DEBUG=1 for a "
-                         f"traceback)")
-    return replace(loaded, machine=None, error=problem)
-
-
-class EvaluationCache:
-    """``evaluate(machine)`` for many machines, computed once per distinct set of model inputs.
-
-    The key is the resolved :class:`~memmapcalc.records.params.Params` (frozen, every field,
-    defaults filled in), which is exactly what the evaluation reads: two configs share an
-    entry only when the model cannot tell them apart, whatever was written out or left to
-    its default, and whatever the machine is called.  Fleets repeat a few shapes many times
-    (the same guest size on the same kernel), so a run evaluates each shape once.  Bounded,
-    so memory stays flat.
-    """
-
-    LIMIT = 256
-
-    def __init__(self) -> None:
-        from memmapcalc.config.resolve import resolve
-        from memmapcalc.model.evaluate import evaluate
-
-        self._evaluate = evaluate
-        self._resolve = resolve
-        self._known: dict[Any, Any] = {}
-
-    def evaluate(self, machine: Any) -> Any:
-        key = self._resolve(machine)
-        evaluation = self._known.get(key)
-        if evaluation is None:
-            if len(self._known) >= self.LIMIT:
-                self._known.clear()
-            evaluation = self._known[key] = self._evaluate(machine)
-        return evaluation
+    result["frontier"] = sample(machine, result["online"], result["block_size"])

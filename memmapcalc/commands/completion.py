@@ -25,10 +25,11 @@ def completion(shell: str) -> int:
     from click.shell_completion import get_completion_class
 
     from memmapcalc.atomic import emit
-    from memmapcalc.cli import cli
 
     complete = get_completion_class(shell)
     assert complete is not None  # every name in SHELLS is one of click's shells
-    script = complete(cli, {}, "memmapcalc", "_MEMMAPCALC_COMPLETE").source()
+    # The group this command runs under (memmapcalc.cli's), found without importing it.
+    group = click.get_current_context().find_root().command
+    script = complete(group, {}, "memmapcalc", "_MEMMAPCALC_COMPLETE").source()
     emit(script + "\n", None)
     return 0

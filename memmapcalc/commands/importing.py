@@ -115,8 +115,8 @@ def write_result(drafts: Sequence[Any], *, fmt: str, output: str | None, strict:
                  command: str, source: str, messages: Sequence[str] = ()) -> None:
     """Render the drafts; config to stdout or ``output``, diagnostics to stderr."""
     from memmapcalc.atomic import emit
-    from memmapcalc.cli import say
     from memmapcalc.importers.emit import render
+    from memmapcalc.render.stderr import say
 
     rendered = render(drafts, fmt, command, source)
     for message in (*(f"memmapcalc: warning: {source}: {m}" for m in messages),

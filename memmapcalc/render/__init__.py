@@ -1,7 +1,7 @@
 """Report formats: name -> module, imported only when its format is used (``-f json``
 never loads rich).
 
-Every format works on the JSON contract's result dicts (:mod:`memmapcalc.contract`).  A
+Every format works on the JSON contract's result dicts (:mod:`memmapcalc.api.contract`).  A
 format module has ``render(results, options) -> str`` and may have
 ``write(results, out, options)``, which takes an iterable and writes to a stream as the
 results come: :func:`writer` gives a streaming writer for every format, so ``check``

@@ -3,7 +3,7 @@ horizontal bars of ``memmapcalc frontier``'s chart.
 
 Every segment has its own glyph as well as its own colour, so the picture reads the same
 without colour (NO_COLOR, ``--color never``).  Widths are exact integer shares: a
-segment ends at ``floor(cumulative bytes × width / online)``, so the segments always add
+segment ends at ``floor(cumulative bytes * width / online)``, so the segments always add
 up to the bar's width and the bar never claims more than the bytes say.
 """
 
@@ -36,7 +36,7 @@ def budget_groups(result: dict[str, Any]) -> list[tuple[str, int]]:
 
 
 def segment_widths(sizes: list[int], whole: int, width: int) -> list[int]:
-    """Characters per segment: segment ``i`` ends at ``min(width, floor(Σ sizes[:i+1] ×
+    """Characters per segment: segment ``i`` ends at ``min(width, floor(Σ sizes[:i+1] *
     width / whole))``; what does not fit in ``whole`` gets nothing.
 
     >>> segment_widths([1, 1, 2], 4, 8)

@@ -1,7 +1,7 @@
 """What the CI formats (github, junit, sarif) say about one result: a headline, details
 and, for an unreadable config, the line and column the error names.
 
-Plain text built from the JSON contract's result dict (:mod:`memmapcalc.contract`), so
+Plain text built from the JSON contract's result dict (:mod:`memmapcalc.api.contract`), so
 every format words a verdict the same way.  Sizes are for people (``4.4 GiB``); the
 exact bytes stay in json/jsonl.
 """
@@ -9,28 +9,20 @@ exact bytes stay in json/jsonl.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
+from memmapcalc.arch.registry import vocabulary
 from memmapcalc.units import human_size, human_size_at_least
 
 #: ``line 7, column 15`` (YAML, JSON, TOML syntax and field errors) or ``line 3``.
 _POSITION = re.compile(r"\bline (\d+)(?:, column (\d+))?")
 
 
-_S390_WORDS = {"ipl": "IPL", "ipls": "IPLs", "online": "online", "standby": "standby",
-               "header": "charged to online memory at IPL",
-               "online_memmap": "memmap of online memory",
-               "standby_memmap": "memmap of standby memory"}
-_BOOT_WORDS = {"ipl": "boot", "ipls": "boots", "online": "boot memory",
-               "standby": "hot-pluggable memory", "header": "charged to boot memory at boot",
-               "online_memmap": "memmap of boot memory",
-               "standby_memmap": "memmap of hot-pluggable memory"}
-
-
-def words(r: dict[str, Any]) -> dict[str, str]:
+def words(r: dict[str, Any]) -> Mapping[str, str]:
     """s390 words (IPL, online, standby) for s390x results; boot words for the x86_64,
     arm64 and ppc64le profiles, whose contract fields keep the s390 names."""
-    return _S390_WORDS if r.get("arch", "s390x") == "s390x" else _BOOT_WORDS
+    return vocabulary(r.get("arch")).words
 
 
 def headline(r: dict[str, Any]) -> str:
@@ -49,7 +41,8 @@ def headline(r: dict[str, Any]) -> str:
     if verdict == "warn":
         return (f"{w['ipls']} with only {human_size(margin)} of {human_size(online)} "
                 f"{w['online']} left ({share} %, less than 10 %)")
-    return f"{w['ipls']}: {human_size(margin)} of {human_size(online)} {w['online']} left ({share} %)"
+    return (f"{w['ipls']}: {human_size(margin)} of {human_size(online)} {w['online']} left "
+            f"({share} %)")
 
 
 def title(r: dict[str, Any]) -> str:

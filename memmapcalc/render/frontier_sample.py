@@ -38,8 +38,10 @@ def sample(machine: Any, online: int, unit: int = _MIB) -> dict[str, Any]:
     where nothing IPLs at that size."""
     import json
 
-    arch = getattr(machine, "arch", "s390x")
-    if arch != "s390x":
+    from memmapcalc.arch.registry import has_standby_behaviours
+
+    arch = machine.arch
+    if not has_standby_behaviours(arch):
         return {"available": False,
                 "why": f"the frontier models s390x standby memory; not available for {arch}"}
     base = machine.model_dump(by_alias=True, exclude_none=True, mode="json")

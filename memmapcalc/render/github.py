@@ -23,7 +23,7 @@ from memmapcalc.render.findings import error_position, message, title
 from memmapcalc.render.safe import lines
 
 _COMMAND = {"fail": "error", "error": "error", "warn": "warning"}
-#: How results name standard input read without --stdin-filename (config.load.STDIN_NAME).
+#: How results name standard input read without --stdin-filename (config.sources.STDIN_NAME).
 STDIN_NAME = "<stdin>"
 
 

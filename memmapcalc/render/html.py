@@ -2,7 +2,7 @@
 machine and, per machine, its online-memory budget as a stacked bar and its frontier as
 a line chart (inline SVG, CSS and JS; nothing is fetched from the network).
 
-Built from the JSON contract's result dicts (:mod:`memmapcalc.contract`); the frontier
+Built from the JSON contract's result dicts (:mod:`memmapcalc.api.contract`); the frontier
 points come from the result's ``frontier`` key, which ``check -f html`` adds
 (:mod:`.frontier_sample`).  This module turns the numbers into drawing coordinates
 (floats only here, for drawing); the page itself is the Jinja2 template
@@ -199,7 +199,7 @@ _ROW_KEYS = ("id", "name", "path", "arch", "verdict", "rank", "error", "kernel",
 def page(results: Iterable[dict[str, Any]]) -> dict[str, Any]:
     """The template's data: one light row per machine, and the sections that fit, chosen
     as results stream past (so memory holds rows, not every machine's drawings)."""
-    from memmapcalc import __version__
+    from memmapcalc.about import __version__
 
     counts = dict.fromkeys(("pass", "warn", "fail", "error"), 0)
     rows: list[dict[str, Any]] = []

@@ -1,4 +1,4 @@
-"""``--format json``: one document of the contract (:func:`memmapcalc.contract.document`).
+"""``--format json``: one document of the contract (:func:`memmapcalc.api.contract.document`).
 
 The document's summary comes before its results, but is known only after the last
 result: :func:`write` keeps each result's encoded text in a temporary file (not in
@@ -14,7 +14,7 @@ import textwrap
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-from memmapcalc.contract import document, head
+from memmapcalc.api.contract import document, head
 from memmapcalc.render import RenderOptions
 from memmapcalc.render.safe import dumps
 

@@ -2,7 +2,7 @@
 machine is checked.
 
 Each line is exactly one ``results[]`` entry of the ``--format json`` document (schema
-version 1, :mod:`memmapcalc.contract`); there is no header or summary line, so every
+version 1, :mod:`memmapcalc.api.contract`); there is no header or summary line, so every
 line parses alone (the summary goes to stderr).  Lines are flushed one by one, so a
 consumer (``| jq``) sees each machine as soon as it is checked, and memory stays flat
 however many machines a run checks.

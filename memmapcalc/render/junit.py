@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from typing import Any, TextIO
 from xml.sax.saxutils import escape, quoteattr
 
-from memmapcalc import __version__
+from memmapcalc.about import __version__
 from memmapcalc.render import RenderOptions
 from memmapcalc.render.findings import details, headline
 from memmapcalc.render.safe import lines

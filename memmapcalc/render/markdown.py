@@ -1,7 +1,7 @@
 """``--format markdown``: a summary line and one GitHub-flavoured Markdown table per run,
 for ``$GITHUB_STEP_SUMMARY`` and pull-request comments.
 
-Built from the JSON contract's result dicts (:mod:`memmapcalc.contract`) for ``check``
+Built from the JSON contract's result dicts (:mod:`memmapcalc.api.contract`) for ``check``
 and from ``plan``'s plan dicts for ``plan``.  Rows are ordered by verdict (error, fail,
 warn, then pass; input order within each), so what needs attention is at the top.
 GitHub refuses a job summary over 1 MiB: the table stops at :data:`MAX_ROWS` rows or

@@ -17,7 +17,7 @@ from pathlib import PurePath
 from typing import Any, TextIO
 from urllib.parse import quote
 
-from memmapcalc import __version__
+from memmapcalc.about import __version__
 from memmapcalc.render import RenderOptions
 from memmapcalc.render.findings import error_position, message
 from memmapcalc.render.safe import dumps, valid

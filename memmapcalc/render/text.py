@@ -17,6 +17,7 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Span, Text
 
+from memmapcalc.arch.registry import vocabulary
 from memmapcalc.render import RenderOptions
 from memmapcalc.render.findings import headline, words
 from memmapcalc.render.safe import terminal
@@ -87,18 +88,13 @@ def _summary_line(r: dict[str, Any]) -> str:
 
 def _kernel_line(r: dict[str, Any]) -> str:
     kernel = r["kernel"]
-    version = kernel["version"] or "not given (oldest behaviour assumed)"
-    if r.get("arch", "s390x") != "s390x":
-        mom = "yes" if r["memmap_on_memory"] else "no"
-        return (f"{r['arch']}, kernel {version}; {r['standby_blocks']} hot-pluggable blocks of "
-                f"{human_size(r['block_size'])} present at boot, memmap "
-                f"{human_size(r['memmap_per_block'])} per block, memmap on memory: {mom}")
-    standby = ("standby added at IPL" if kernel["standby"] == "boot-add" else
-               "standby configured after IPL")
-    mom = "yes" if r["memmap_on_memory"] else "no"
-    return (f"kernel {version}, {standby}; {r['standby_blocks']} standby blocks of "
-            f"{human_size(r['block_size'])}, memmap {human_size(r['memmap_per_block'])} per "
-            f"block, memmap on memory: {mom}")
+    report = vocabulary(r.get("arch"))
+    return report.kernel_line.format(
+        arch=r.get("arch"), version=kernel["version"] or "not given (oldest behaviour assumed)",
+        standby=report.standby_state(kernel.get("standby")), blocks=r["standby_blocks"],
+        block_size=human_size(r["block_size"]),
+        memmap_per_block=human_size(r["memmap_per_block"]),
+        mom="yes" if r["memmap_on_memory"] else "no")
 
 
 def _budget_table(r: dict[str, Any]) -> list[Text]:

@@ -107,7 +107,7 @@ def test_internal_error_in_the_model_is_exit_2_and_spares_the_others(
 
 def test_ctrl_c_is_130_and_leaves_no_partial_report(
         gate: Gate, fleet_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import memmapcalc.contract as contract
+    import memmapcalc.api.contract as contract
 
     real = contract.result_dict
     seen: list[str] = []
@@ -150,7 +150,7 @@ def test_closed_pipe_is_141_and_quiet(tmp_path: Path) -> None:
 
 def test_many_files_in_worker_processes_keep_order_and_statuses(gate: Gate, tmp_path: Path) -> None:
     """From 64 files on, a run spreads files over worker processes; nothing else changes."""
-    from memmapcalc.commands.check import PARALLEL_FROM
+    from memmapcalc.api.batch import PARALLEL_FROM
 
     texts = [PASSING, WARNING, FAILING]
     files = {f"d{i % 3}/m{i:03d}.yaml": texts[i % 3].replace("name: ", f"name: n{i}-")

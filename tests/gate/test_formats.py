@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from memmapcalc.contract import document
+from memmapcalc.api.contract import document
 from memmapcalc.render import RenderOptions, writer
 from memmapcalc.render.github import command, escape_data, escape_property
 from tests.conftest import ROOT

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from memmapcalc.commands import check as check_command
-from memmapcalc.commands.check import DEFAULT_JOBS_CAP, available_cpus, worker_count
+from memmapcalc.api import batch
+from memmapcalc.api.batch import DEFAULT_JOBS_CAP, available_cpus, worker_count
 from tests.gate.gate_helpers import PASSING, Gate, write_configs
 
 
@@ -48,8 +48,8 @@ def test_j_512_starts_as_many_workers_as_cpus(gate: Gate, tmp_path: Path,
         for source in sources:
             yield from checker.source(source)
 
-    monkeypatch.setattr(check_command, "_in_workers", in_workers)
-    monkeypatch.setattr(check_command, "available_cpus", lambda: 2)
-    files = {f"m{i:03d}.yaml": PASSING for i in range(check_command.PARALLEL_FROM + 1)}
+    monkeypatch.setattr(batch, "_in_workers", in_workers)
+    monkeypatch.setattr(batch, "available_cpus", lambda: 2)
+    files = {f"m{i:03d}.yaml": PASSING for i in range(batch.PARALLEL_FROM + 1)}
     run = gate("check", "-qq", "-j", "512", str(write_configs(tmp_path, files)))
     assert run.code == 0 and seen == [2]

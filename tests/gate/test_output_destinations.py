@@ -99,7 +99,7 @@ def test_hard_link_is_written_in_place_and_both_names_see_it(
 
 def test_hard_link_keeps_its_old_content_when_the_run_fails(
         gate: Gate, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import memmapcalc.contract as contract
+    import memmapcalc.api.contract as contract
 
     first = tmp_path / "first.json"
     first.write_text("previous\n")
@@ -208,7 +208,7 @@ def test_destination_swapped_for_a_fifo_mid_run_is_not_replaced(
         gate: Gate, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Checked again just before the rename: a FIFO (or device) put at PATH while the report
     was produced is left alone."""
-    import memmapcalc.contract as contract
+    import memmapcalc.api.contract as contract
 
     target = tmp_path / "report.json"
     target.write_text("previous\n")

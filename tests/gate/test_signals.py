@@ -71,7 +71,7 @@ def test_signal_removes_the_temporary_file_and_exits_128_plus_signo(
 def test_terminated_in_process_removes_temporaries(gate: Gate, tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """The same unwinding without a process: the signal handler's exception mid-run."""
-    import memmapcalc.contract as contract
+    import memmapcalc.api.contract as contract
     from memmapcalc.atomic import Terminated
 
     def terminated(*args, **kwargs):  # type: ignore[no-untyped-def]

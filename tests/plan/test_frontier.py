@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from plan_helpers import apply_edits, check_result, mapping_of
 
-from memmapcalc.commands.frontier import cell, label, plot_series, series
+from memmapcalc.render.frontier_plot import plot_series
+from memmapcalc.render.frontier_text import cell, label, series
 from memmapcalc.units import GiB, format_size
 from tests.conftest import CONFIGS
 

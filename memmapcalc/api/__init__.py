@@ -19,9 +19,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from memmapcalc.api.contract import result_dict
 from memmapcalc.config.load import Loaded, load_path, machine_from_mapping
 from memmapcalc.config.model import Machine
-from memmapcalc.contract import result_dict
 from memmapcalc.errors import InputError
 from memmapcalc.model.evaluate import Evaluation
 from memmapcalc.model.evaluate import evaluate as _evaluate

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from memmapcalc import __version__
+from memmapcalc.about import __version__
 from memmapcalc.config.load import Loaded
 from memmapcalc.model.evaluate import Evaluation
 from memmapcalc.records.budget import CHARGED_ITEMS
@@ -17,10 +17,10 @@ from memmapcalc.records.budget import CHARGED_ITEMS
 SCHEMA_VERSION = 1
 
 #: Every result has these keys, in this order (errors carry ``None`` for the numbers).
-RESULT_KEYS = ("name", "path", "arch", "verdict", "ipl", "error", "kernel", "block_size", "standby_blocks",
-               "memmap_per_block", "memmap_on_memory", "charged_at_ipl", "required", "online",
-               "standby", "margin", "max_standby", "max_standby_capped", "min_online", "advice",
-               "notes")
+RESULT_KEYS = ("name", "path", "arch", "verdict", "ipl", "error", "kernel", "block_size",
+               "standby_blocks", "memmap_per_block", "memmap_on_memory", "charged_at_ipl",
+               "required", "online", "standby", "margin", "max_standby", "max_standby_capped",
+               "min_online", "advice", "notes")
 
 
 def result_dict(loaded: Loaded, evaluation: Evaluation, explain: bool = False) -> dict[str, Any]:

@@ -1,0 +1,118 @@
+"""``memmapcalc frontier`` as text: a table of the largest standby that IPLs per kernel
+behaviour and online size, and one bar chart per group of identical frontiers (rich).
+
+Also the cells, labels and groups (:func:`series`) the plot and the html report share.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+HEADS = {"boot-add": "no mom", "boot-add-mom-off": "mom=N", "boot-add-mom-on": "mom=Y",
+         "boot-add-mom-force": "mom=force", "deferred": "deferred"}
+_COLOURS = ("magenta", "cyan", "yellow", "blue", "green")
+CHART_WIDTH = 48
+WIDTH = 100
+
+
+def cell(value: int | None, capped: bool) -> str:
+    """Table cell: exact size (as a config would write it), ``64T cap`` or ``none``."""
+    from memmapcalc.units import format_size
+
+    if value is None:
+        return "none"
+    return "64T cap" if capped else format_size(value)
+
+
+def label(value: int | None, capped: bool) -> str:
+    """Chart label: readable size, ``64T cap`` or ``none``."""
+    from memmapcalc.units import human_size
+
+    if value is None:
+        return "none"
+    return "64T cap" if capped else human_size(value)
+
+
+def series(document: dict[str, Any]) -> list[tuple[list[str], list[tuple[int | None, bool]]]]:
+    """Applicable behaviours grouped by identical frontiers: ``(keys, [(value, capped)])``."""
+    groups: dict[tuple[tuple[int | None, bool], ...], list[str]] = {}
+    for behaviour in document["behaviours"]:
+        if not behaviour["applicable"]:
+            continue
+        key = behaviour["key"]
+        values = tuple((point["max_standby"][key], point["capped"][key])
+                       for point in document["points"])
+        groups.setdefault(values, []).append(key)
+    return [(keys, list(values)) for values, keys in groups.items()]
+
+
+def render(document: dict[str, Any], colored: bool) -> str:
+    """The frontier as a table (a column per behaviour, a row per online size) and a chart."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from memmapcalc.render.safe import markup
+    from memmapcalc.units import format_size
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=colored, no_color=not colored, width=WIDTH,
+                      highlight=False, soft_wrap=False, emoji=False, legacy_windows=False)
+    machine = document["machine"]
+    points = document["points"]
+    sizes = [point["online"] for point in points]
+    span = (f"online {format_size(sizes[0])}" if len(sizes) == 1 else
+            f"online {format_size(sizes[0])} to {format_size(sizes[-1])}, {len(sizes)} sizes")
+    console.print(f"[bold]largest standby that IPLs[/bold] — {markup(machine['name'])}  "
+                  f"[dim]{markup(machine['path'])}[/dim]; {span}", soft_wrap=True)
+    table = Table(box=None, padding=(0, 1), show_edge=False, pad_edge=False)
+    table.add_column("       online", justify="right", no_wrap=True)
+    behaviours = document["behaviours"]
+    for behaviour in behaviours:
+        kernel = behaviour["kernel"] or "—"
+        head = f"{behaviour['mainline']}\n{HEADS[behaviour['key']]}\n{markup(kernel)}"
+        table.add_column(head + ("\n(yours)" if behaviour["yours"] else ""), justify="right",
+                         no_wrap=True)
+    for point in points:
+        cells = [cell(point["max_standby"][b["key"]], point["capped"][b["key"]])
+                 if b["applicable"] else "n/a" for b in behaviours]
+        table.add_row(f"       {format_size(point['online'])}", *cells)
+    console.print(table, new_line_start=True)
+    for behaviour in behaviours:
+        if not behaviour["applicable"] or not behaviour["effective"]:
+            console.print(f"       [dim]{behaviour['mainline']} {HEADS[behaviour['key']]}: "
+                          f"{markup(behaviour['why'])}[/dim]", soft_wrap=True)
+    console.print()
+    _chart(console, document)
+    return buffer.getvalue()
+
+
+def _chart(console: Console, document: dict[str, Any]) -> None:
+    """One horizontal bar chart per group of behaviours with the same frontier, each on
+    its own scale (a full bar is the group's largest value; the frontiers differ by orders
+    of magnitude); groups capped at every size are one line, capped points a full bar ▶."""
+    from memmapcalc.render.bar import hbar
+    from memmapcalc.units import format_size
+
+    titles = {b["key"]: f"{b['mainline']} {HEADS[b['key']]}" for b in document["behaviours"]}
+    groups = series(document)
+    sizes = [format_size(point["online"]) for point in document["points"]]
+    width = max(len(size) for size in sizes)
+    for index, (keys, values) in enumerate(groups):
+        colour = _COLOURS[index % len(_COLOURS)]
+        name = " = ".join(titles[key] for key in keys)
+        if all(capped for _, capped in values):
+            console.print(f"       [{colour}]{name}[/]: no limit below the 64 TiB s390 maximum "
+                          f"at every size (64T cap)", soft_wrap=True)
+            continue
+        scale = max((value for value, capped in values if value is not None and not capped),
+                    default=0)
+        console.print(f"       [bold {colour}]{name}[/]  "
+                      f"[dim](full bar: {label(scale, False)})[/dim]", soft_wrap=True)
+        for size, (value, capped) in zip(sizes, values, strict=True):
+            bar = "█" * CHART_WIDTH + "▶" if capped else hbar(value or 0, scale, CHART_WIDTH)
+            console.print(f"       {size:>{width}} │[{colour}]{bar}[/] {label(value, capped)}",
+                          soft_wrap=True)
