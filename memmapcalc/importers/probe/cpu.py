@@ -21,10 +21,11 @@ def architecture(ctx: Context) -> None:
                              f"EDAT-1 unknown")
         return
     draft.omit_arch = True
-    draft.partial.append(f"this system is {ctx.arch}, not s390x: memmapcalc models s390x only. "
-                         f"The memory blocks below are this system's; EDAT-1, standby memory and "
-                         f"the storage increment do not exist here, so `check` results describe "
-                         f"an s390x machine with this memory, not this machine")
+    draft.partial.append(f"this system is {ctx.arch}, not s390x: probe reads IBM Z systems "
+                         f"(sclp standby memory, storage increments, EDAT-1). The memory blocks "
+                         f"below are this system's, so `check` results describe an s390x machine "
+                         f"with this memory, not this machine; for {ctx.arch} write the config "
+                         f"with `arch: {ctx.arch}` (README, Other architectures)")
 
 
 def cpu(ctx: Context) -> None:
