@@ -27,17 +27,29 @@ def frontier_document(base: dict[str, Any], source: str, name: str,
     from memmapcalc.model.plan.variants import variants
     from memmapcalc.units import format_size
 
-    points: list[dict[str, Any]] = []
-    behaviours: list[dict[str, Any]] = []
-    for size in sizes:
+    def machine_at(size: int) -> Any:
         try:
-            machine = machine_from_mapping(deep_merge(base, {"memory": {"online": size}}),
-                                           source, name)
+            return machine_from_mapping(deep_merge(base, {"memory": {"online": size}}),
+                                        source, name)
         except InputError as error:  # name the online size when the error is about memory
             about_memory = (error.location or "").startswith("memory")
             message = (f"at online {format_size(size)}: {error.message}" if about_memory
                        else error.message)
             raise InputError(error.source, message, error.location) from None
+
+    # The ends of the range first: a size the config cannot have (above the architecture's
+    # physical memory, below one section) is refused before any point is computed.
+    for end in (sizes[0], sizes[-1]) if sizes else ():
+        try:
+            machine_at(end)
+        except InputError:
+            for size in sizes:  # name the first size refused, as the run would have
+                machine_at(size)
+            raise
+    points: list[dict[str, Any]] = []
+    behaviours: list[dict[str, Any]] = []
+    for size in sizes:
+        machine = machine_at(size)
         if not has_standby_behaviours(machine.arch):
             raise InputError(source, f"frontier models the s390x standby behaviours; "
                              f"for {machine.arch} use check", "arch")

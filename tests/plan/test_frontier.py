@@ -167,3 +167,22 @@ def test_fleet_needs_a_machine_name(cli, tmp_path) -> None:  # type: ignore[no-u
     assert "holds 2 machines (a, b); choose one with --machine" in ran.stderr
     chosen = _frontier(cli, "--config", str(fleet), "--machine", "b", "--online", "4G")
     assert chosen["machine"]["name"] == "b" and chosen["machine"]["standby"] == 16 * GiB
+
+
+def test_a_range_whose_end_the_config_cannot_have_is_refused_before_any_point(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """16G..64T with 252G standby: the top is beyond s390x's 64 TiB, so the run is an
+    input error at once, without computing the thousands of points before it."""
+    import memmapcalc.model.plan.frontier as model_frontier
+    from memmapcalc.api.frontier import frontier_document
+    from memmapcalc.errors import InputError
+    from memmapcalc.units import GiB, TiB
+
+    def no_point(p: object) -> None:
+        raise AssertionError("a point was computed before the range was checked")
+
+    monkeypatch.setattr(model_frontier, "frontier_point", no_point)
+    base = {"memory": {"online": "4G", "standby": "252G"}, "kernel": {"version": "6.8"}}
+    sizes = list(range(16 * GiB, 64 * TiB + 1, 16 * GiB))
+    with pytest.raises(InputError, match="at online 65296G"):  # the first refused: 65296G + 252G
+        frontier_document(base, "m.yaml", "m", sizes)
