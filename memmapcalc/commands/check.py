@@ -54,14 +54,27 @@ VERDICTS = ("pass", "warn", "fail", "error")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Check files in N processes, at most the CPUs available (default: the CPUs "
                    "available, up to 8; 1: this process only).  Output order never changes.")
+@click.option("--online", metavar="SIZE",
+              help="Ask without a file: online memory of the machine (e.g. 4G); with "
+                   "--standby, --increment, --kernel and any --set.")
+@click.option("--standby", metavar="SIZE", help="With --online: standby memory (e.g. 252G).")
+@click.option("--increment", metavar="SIZE", help="With --online: the storage increment.")
+@click.option("--kernel", metavar="VERSION",
+              help="With --online: the kernel release (e.g. 6.8, or what uname -r prints).")
+@click.option("--name", "machine_name", metavar="NAME", default="machine", show_default=True,
+              help="With --online: the machine's name in the report.")
 @click.option("--fail-on", type=click.Choice(["fail", "warn"]), default="fail", show_default=True,
               help="Lowest verdict that makes the exit status 1 (warn: a stricter gate).")
 @click.option("--exit-zero", is_flag=True,
               help="Exit 0 even when machines fail (report-only runs); input errors still exit 2.")
 def check(paths: tuple[str, ...], configs: tuple[str, ...], stdin_filename: str | None,
           fmt: str | None, output: str | None, sets: tuple[str, ...], explain: bool, color: str,
-          quiet: int, jobs: int | None, fail_on: str, exit_zero: bool) -> int:
+          quiet: int, jobs: int | None, online: str | None, standby: str | None,
+          increment: str | None, kernel: str | None, machine_name: str, fail_on: str,
+          exit_zero: bool) -> int:
     """Check machine configs (files, directories, '-' for stdin): will each machine IPL?
+
+    Without a file: ``check --online 4G --standby 252G --kernel 6.8`` checks that machine.
 
     Exit status: 0 every machine passes or warns, 1 at least one fails, 2 any input or
     usage error.
@@ -70,7 +83,11 @@ def check(paths: tuple[str, ...], configs: tuple[str, ...], stdin_filename: str 
     from memmapcalc.render import MACHINE_FORMATS, RenderOptions, writer
     from memmapcalc.render.stderr import say
 
-    inputs = _inputs([*configs, *paths], stdin_filename)
+    asked = _asked(online, standby, increment, kernel, machine_name)
+    inputs = [] if asked is not None else _inputs([*configs, *paths], stdin_filename)
+    if asked is not None and (configs or paths or stdin_filename):
+        raise click.UsageError("--online describes the machine on the command line; give "
+                               "either it or config files, not both")
     overrides: Sequence[Any] = ()
     if sets:
         from memmapcalc.config.overrides import parse_overrides
@@ -86,8 +103,15 @@ def check(paths: tuple[str, ...], configs: tuple[str, ...], stdin_filename: str 
     from memmapcalc.api import batch
 
     annotate = _with_frontier if fmt == "html" else None
-    results = tally.count(batch.results(inputs, stdin_filename, overrides, explain,
-                                        batch.worker_count(jobs), annotate))
+    if asked is not None:
+        from memmapcalc.config.load import iter_document
+
+        checker = batch.Checker(overrides, explain, annotate)
+        results = tally.count(checker.result(loaded) for loaded in
+                              iter_document(asked, COMMAND_LINE, None, overrides))
+    else:
+        results = tally.count(batch.results(inputs, stdin_filename, overrides, explain,
+                                            batch.worker_count(jobs), annotate))
     if to_stdout and quiet >= 2:
         for _ in results:  # check everything, print nothing: the exit status is the answer
             pass
@@ -106,6 +130,37 @@ def check(paths: tuple[str, ...], configs: tuple[str, ...], stdin_filename: str 
         return EXIT_ERROR
     failing = tally.counts["fail"] + (tally.counts["warn"] if fail_on == "warn" else 0)
     return EXIT_FAIL if failing and not exit_zero else EXIT_OK
+
+
+#: How results name a machine described by --online and friends (no file behind it).
+COMMAND_LINE = "<command line>"
+
+
+def _asked(online: str | None, standby: str | None, increment: str | None,
+           kernel: str | None, name: str) -> dict[str, Any] | None:
+    """The config mapping of a machine given by options, or None when none is.  The values
+    stay text, so they are read by the config files' size and version grammar."""
+    if online is None:
+        given = [option for option, value in (("--standby", standby), ("--increment", increment),
+                                              ("--kernel", kernel)) if value is not None]
+        if given:
+            raise click.UsageError(f"{given[0]} describes a machine without a file: give "
+                                   f"--online too")
+        return None
+    sizes = {key: _size_word(value) for key, value in (("online", online), ("standby", standby),
+                                                       ("increment", increment))
+             if value is not None}
+    memory: dict[str, Any] = sizes
+    asked: dict[str, Any] = {"name": name, "memory": memory}
+    if kernel is not None:
+        asked["kernel"] = {"version": kernel}
+    return asked
+
+
+def _size_word(value: str) -> str | int:
+    """A size as typed: digits alone are bytes, as in a config file (where they are an
+    integer), so ``--online 4096`` gets the config's answer: 4096 bytes, write 4096M."""
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 20 else value
 
 
 def _inputs(given: list[str], stdin_filename: str | None) -> list[str]:

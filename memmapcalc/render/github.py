@@ -25,6 +25,8 @@ from memmapcalc.render.safe import lines
 _COMMAND = {"fail": "error", "error": "error", "warn": "warning"}
 #: How results name standard input read without --stdin-filename (config.sources.STDIN_NAME).
 STDIN_NAME = "<stdin>"
+#: Results that no file stands behind: standard input, a machine given by ``check --online``.
+NOT_FILES = frozenset({STDIN_NAME, "<command line>"})
 
 
 def escape_data(text: str) -> str:
@@ -52,7 +54,7 @@ def annotation(r: dict[str, Any]) -> str | None:
         return None
     line, column = error_position(r)
     # Standard input without --stdin-filename has no file to annotate: a run-level annotation.
-    path = None if r["path"] == STDIN_NAME else r["path"]
+    path = None if r["path"] in NOT_FILES else r["path"]
     properties = {"title": f"memmapcalc: {title(r)}", "file": path, "line": path and line,
                   "col": path and column}
     return command(name, properties, message(r))
