@@ -37,7 +37,9 @@ def test_shipped_configs_json_contract(cli) -> None:  # type: ignore[no-untyped-
     lnx01 = names["lnx01"]
     assert lnx01["path"] == "configs/zvm-lnx01-6.8.yaml"
     assert (lnx01["verdict"], lnx01["ipl"], lnx01["error"]) == ("fail", False, None)
-    assert lnx01["kernel"] == {"version": "6.8", "standby": "boot-add", "assumed": False}
+    assert lnx01["kernel"] == {"version": "6.8", "standby": "boot-add", "assumed": False,
+                               "release": "6.8", "distribution": None, "base": "6.8",
+                               "backports": []}
     assert lnx01["block_size"] == 256 << 20 and lnx01["standby_blocks"] == 1008
     assert lnx01["memmap_per_block"] == 4 << 20 and lnx01["memmap_on_memory"] is False
     assert lnx01["charged_at_ipl"]["standby_memmap"] == 1008 * (4 << 20)
@@ -107,7 +109,9 @@ def test_missing_file_and_no_arguments(tmp_path, cli) -> None:  # type: ignore[n
 def test_assumed_version_is_said(write, cli) -> None:  # type: ignore[no-untyped-def]
     result = cli("check", "-f", "json", str(write("old.yaml", "memory: {online: 4G}\n")))
     record = json.loads(result.stdout)["results"][0]
-    assert record["kernel"] == {"version": None, "standby": "boot-add", "assumed": True}
+    assert record["kernel"] == {"version": None, "standby": "boot-add", "assumed": True,
+                                "release": None, "distribution": None, "base": None,
+                                "backports": []}
     assert any("assumed the oldest behaviour" in note for note in record["notes"])
 
 

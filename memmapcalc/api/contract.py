@@ -13,6 +13,7 @@ from memmapcalc.about import __version__
 from memmapcalc.config.load import Loaded
 from memmapcalc.model.evaluate import Evaluation
 from memmapcalc.records.budget import CHARGED_ITEMS
+from memmapcalc.records.params import Params
 
 SCHEMA_VERSION = 1
 
@@ -33,8 +34,7 @@ def result_dict(loaded: Loaded, evaluation: Evaluation, explain: bool = False) -
         "verdict": evaluation.verdict,
         "ipl": evaluation.ipl,
         "error": None,
-        "kernel": {"version": None if p.version is None else str(p.version),
-                   "standby": p.standby_handling.value, "assumed": p.version_assumed},
+        "kernel": kernel_dict(p),
         "block_size": b.block_size.value,
         "standby_blocks": b.standby_blocks.value,
         "memmap_per_block": b.memmap_per_block.value,
@@ -55,6 +55,19 @@ def result_dict(loaded: Loaded, evaluation: Evaluation, explain: bool = False) -
 
         result["explain"] = explanation(evaluation)
     return result
+
+
+def kernel_dict(p: Params) -> dict[str, Any]:
+    """The result's ``kernel`` object: the mainline version whose table applies, and who the
+    release is (``release`` as given, its ``distribution``, ``base`` and the ``backports``
+    folded onto the base's behaviour)."""
+    identity = p.kernel_identity
+    return {"version": None if p.version is None else str(p.version),
+            "standby": p.standby_handling.value, "assumed": p.version_assumed,
+            "release": None if identity is None else identity.release.release,
+            "distribution": None if identity is None else identity.distribution,
+            "base": None if identity is None else str(identity.base),
+            "backports": list(p.backports)}
 
 
 def error_dict(loaded: Loaded) -> dict[str, Any]:

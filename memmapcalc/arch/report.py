@@ -15,7 +15,7 @@ from memmapcalc.explained import Explained, mib
 from memmapcalc.kernel.modes import MemmapMode
 from memmapcalc.kernel.version import v
 from memmapcalc.records.budget import Budget
-from memmapcalc.records.notes import version_notes
+from memmapcalc.records.notes import release_notes, version_notes
 from memmapcalc.records.params import Params, footprint_hint
 from memmapcalc.records.verdict import passes
 from memmapcalc.units import GiB, format_size
@@ -55,7 +55,7 @@ def _cap(p: Params) -> str:
 
 def notes(p: Params, result: Budget, capped: bool) -> list[str]:
     profile = profile_of(p)[0]
-    out = version_notes(p, "no memmap-on-memory, oldest section sizes")
+    out = version_notes(p, "no memmap-on-memory, oldest section sizes") + release_notes(p)
     behaviour = profile_of(p)[1]
     bare_metal = not p.hypervisor and behaviour.bare_metal_max_block
     if profile.family == "x86_64" and p.block_size is None and p.online >= 62 * GiB \

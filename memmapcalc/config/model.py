@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
+from memmapcalc.kernel.identity import identify
 from memmapcalc.kernel.modes import MemmapMode, StandbyHandling
 from memmapcalc.kernel.version import KernelVersion
 from memmapcalc.units import parse_size
@@ -46,6 +47,7 @@ def _parse_version(value: object) -> str:
     if not isinstance(value, str):
         raise ValueError(f"expected a kernel version such as \"6.8\", got {type(value).__name__}")
     KernelVersion.parse(value)  # raises ValueError with the accepted forms
+    identify(value)  # ``uname -r``'s own limits (64 characters); same one-line errors
     return value.strip()
 
 

@@ -7,25 +7,44 @@ the model below only asks the profile it is handed."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from memmapcalc.arch import paging, s390x
 from memmapcalc.arch.profile import Hotplug
 from memmapcalc.arch.registry import default_page_size, profile_for
 from memmapcalc.config.model import Machine
-from memmapcalc.kernel.behaviour import Behaviour, behaviour_for
+from memmapcalc.kernel.behaviour import behaviour_for
+from memmapcalc.kernel.identity import KernelIdentity, identify
 from memmapcalc.kernel.modes import StandbyHandling
-from memmapcalc.records.params import FREED_BEFORE_INIT, S390_PAGEBLOCK, Params
+from memmapcalc.records.params import (
+    FREED_BEFORE_INIT,
+    S390_PAGEBLOCK,
+    Params,
+    s390_kernel,
+    vary,
+)
 
 
 def resolve(machine: Machine) -> Params:
-    """Fill defaults: the version's behaviour, then the config's explicit overrides."""
-    behaviour = behaviour_for(machine.kernel_version)
-    return _RESOLVERS[machine.arch](machine, behaviour)
+    """Fill defaults: the version's behaviour with the release's backports folded on, then
+    the config's explicit overrides (the config wins over the distribution data)."""
+    identity = kernel_identity(machine)
+    return vary(_RESOLVERS[machine.arch](machine, identity), kernel_identity=identity)
 
 
-def _s390(machine: Machine, behaviour: Behaviour) -> Params:
+def kernel_identity(machine: Machine) -> KernelIdentity | None:
+    """``kernel.version`` read as ``uname -r`` (validated when the config was loaded)."""
+    return None if machine.kernel.version is None else _identify(machine.kernel.version)
+
+
+#: identify() is pure; batches and searches resolve the same release many times.
+_identify = lru_cache(maxsize=1024)(identify)
+
+
+def _s390(machine: Machine, identity: KernelIdentity | None) -> Params:
     kernel = machine.kernel
+    behaviour, backports = s390_kernel(machine.kernel_version, identity)
     return Params(
         standby=machine.memory.standby,
         increment=machine.memory.increment,
@@ -38,14 +57,18 @@ def _s390(machine: Machine, behaviour: Behaviour) -> Params:
         behaviour_overrides=tuple(f"kernel.{name}"
                                   for name in ("standby", "s390_memmap_on_memory")
                                   if getattr(kernel, name) is not None),
+        backports=backports,
         arch=machine.arch,
         profile=s390x.PROFILE,
         **shared_fields(machine),
     )
 
 
-def _paging(machine: Machine, behaviour: Behaviour) -> Params:
-    """x86_64, arm64 and ppc64le: the geometry profile of the page size and MMU."""
+def _paging(machine: Machine, identity: KernelIdentity | None) -> Params:
+    """x86_64, arm64 and ppc64le: the geometry profile of the page size and MMU.  Their
+    behaviour tables (memmapcalc.arch.hotplug_rows) fold no distribution backports yet:
+    mainline behaviour of the base, and a note says so (records.notes.release_notes)."""
+    behaviour = behaviour_for(machine.kernel_version)
     kernel, memory, cpu = machine.kernel, machine.memory, machine.cpu
     radix = (kernel.mmu or "radix") == "radix"
     page = kernel.page_size or default_page_size(machine.arch)
@@ -72,7 +95,7 @@ def _paging(machine: Machine, behaviour: Behaviour) -> Params:
     )
 
 
-_RESOLVERS: dict[str, Callable[[Machine, Behaviour], Params]] = {
+_RESOLVERS: dict[str, Callable[[Machine, KernelIdentity | None], Params]] = {
     "s390x": _s390, "x86_64": _paging, "arm64": _paging, "ppc64le": _paging,
 }
 

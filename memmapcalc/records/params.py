@@ -8,7 +8,8 @@ from dataclasses import dataclass, fields
 from operator import attrgetter
 from typing import Any
 
-from memmapcalc.kernel.behaviour import Behaviour
+from memmapcalc.kernel.behaviour import Behaviour, behaviour_for
+from memmapcalc.kernel.identity import KernelIdentity, applied, apply_backports, identify
 from memmapcalc.kernel.modes import MemmapMode, StandbyHandling
 from memmapcalc.kernel.version import KernelVersion
 from memmapcalc.units import KiB, MiB
@@ -75,10 +76,38 @@ class Params:
     #: kernel.s390_memmap_on_memory), even at the version's own value: a fix that names
     #: another kernel must say to drop them, since they would override that kernel too
     behaviour_overrides: tuple[str, ...] = ()
+    #: who ``kernel.version`` is as ``uname -r`` prints it (distribution, base, backports);
+    #: None without a version.  Frozen, so Params stays hashable (it keys the cache)
+    kernel_identity: KernelIdentity | None = None
+    #: names of the identity's backports folded onto ``behaviour`` (fields it has)
+    backports: tuple[str, ...] = ()
 
     @property
     def version_assumed(self) -> bool:
         return self.version is None
+
+
+def s390_kernel(version: KernelVersion | None, identity: KernelIdentity | None
+                ) -> tuple[Behaviour, tuple[str, ...]]:
+    """The s390 behaviour of ``version`` with ``identity``'s backports folded on (before any
+    config override), and the names of those that changed a field it has."""
+    behaviour = behaviour_for(version)
+    if identity is None or not identity.backports:
+        return behaviour, ()
+    return (apply_backports(behaviour, identity.backports),
+            applied(behaviour, identity.backports))
+
+
+def on_version(p: Params, version: KernelVersion | None) -> dict[str, Any]:
+    """The kernel fields of ``p`` on ``version`` without behaviour overrides: its own release
+    (and backports) when the version is unchanged, so that a config edit that keeps
+    ``kernel.version`` resolves to the same Params; else mainline ``version``."""
+    identity = p.kernel_identity if version == p.version else (
+        None if version is None else identify(str(version)))
+    behaviour, backports = s390_kernel(version, identity)
+    return {"version": version, "behaviour": behaviour, "standby_handling": behaviour.standby,
+            "sclp_memmap_on_memory": behaviour.sclp_memmap_on_memory,
+            "behaviour_overrides": (), "kernel_identity": identity, "backports": backports}
 
 
 _NAMES = tuple(f.name for f in fields(Params))

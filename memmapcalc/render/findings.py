@@ -54,12 +54,25 @@ def title(r: dict[str, Any]) -> str:
             "pass": f"{r['name']} {w['ipls']}"}[r["verdict"]]
 
 
+def kernel_shown(kernel: dict[str, Any]) -> str:
+    """``6.8``, or the release as written with its distribution when it is more than the
+    mainline X.Y: ``6.8.0-31-generic (ubuntu-24.04)``."""
+    version = kernel["version"]
+    if version is None:
+        return "not given (oldest behaviour assumed)"
+    release = kernel.get("release")
+    if release is None or release == version:
+        return version
+    distribution = kernel.get("distribution")
+    return f"{release} ({distribution})" if distribution else release
+
+
 def details(r: dict[str, Any]) -> list[str]:
     """Further lines: the kernel behaviour, limits, each fix and note (none for errors)."""
     if r["verdict"] == "error":
         return []
     kernel, w = r["kernel"], words(r)
-    version = kernel["version"] or "not given (oldest behaviour assumed)"
+    version = kernel_shown(kernel)
     lines = [f"kernel {version}: {r['standby_blocks']} {w['standby']} blocks of "
              f"{human_size(r['block_size'])}, memmap {human_size(r['memmap_per_block'])} per block"]
     limits = []

@@ -19,7 +19,7 @@ from rich.text import Span, Text
 
 from memmapcalc.arch.registry import vocabulary
 from memmapcalc.render import RenderOptions
-from memmapcalc.render.findings import headline, words
+from memmapcalc.render.findings import headline, kernel_shown, words
 from memmapcalc.render.safe import terminal
 from memmapcalc.units import human_size, human_size_at_least
 
@@ -90,7 +90,7 @@ def _kernel_line(r: dict[str, Any]) -> str:
     kernel = r["kernel"]
     report = vocabulary(r.get("arch"))
     return report.kernel_line.format(
-        arch=r.get("arch"), version=kernel["version"] or "not given (oldest behaviour assumed)",
+        arch=r.get("arch"), version=kernel_shown(kernel),
         standby=report.standby_state(kernel.get("standby")), blocks=r["standby_blocks"],
         block_size=human_size(r["block_size"]),
         memmap_per_block=human_size(r["memmap_per_block"]),

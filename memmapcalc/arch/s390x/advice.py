@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from memmapcalc.arch.s390x.budget import passes
-from memmapcalc.kernel.behaviour import behaviour_for
+from memmapcalc.kernel.distros import advice
 from memmapcalc.kernel.modes import MemmapMode, StandbyHandling
 from memmapcalc.kernel.version import v
-from memmapcalc.records.params import Params, footprint_hint
+from memmapcalc.records.params import Params, footprint_hint, on_version
 from memmapcalc.units import format_size
 
 
@@ -42,12 +42,21 @@ def _kernel_tips(p: Params) -> list[str]:
     if p.standby_handling is StandbyHandling.BOOT_ADD and not p.sclp_memmap_on_memory:
         newer = _with_version(p, "6.9")
         if p.edat1 and passes(replace(newer, memmap_on_memory=MemmapMode.ON)):
-            tips.append("boot a kernel ≥ 6.9 with memory_hotplug.memmap_on_memory=1 "
+            tips.append(f"{_newer_kernel(p)} with memory_hotplug.memmap_on_memory=1 "
                         f"(standby blocks then carry their own memmap){dropped}")
     if p.standby_handling is StandbyHandling.BOOT_ADD and passes(_with_version(p, "6.19")):
         tips.append("boot a kernel ≥ 6.19 (standby memory is no longer added at IPL; configure "
                     f"it later with chmem){dropped}")
     return tips
+
+
+def _newer_kernel(p: Params) -> str:
+    """"boot a kernel ≥ 6.9", or for a recognised distribution release its own words (a
+    RHEL 9 admin will never boot 6.9: RHEL 10 is the kernel that has it)."""
+    identity = p.kernel_identity
+    if identity is None or identity.entry is None:
+        return "boot a kernel ≥ 6.9"
+    return f"{advice('s390-memmap-on-memory', identity.entry.family)}: boot one that has it"
 
 
 def _overrides(p: Params) -> str:
@@ -60,9 +69,6 @@ def _overrides(p: Params) -> str:
 
 def _with_version(p: Params, text: str) -> Params:
     """``p`` on another kernel, keeping the config's explicit overrides out of the way."""
-    version = v(text)
-    behaviour = behaviour_for(version)
-    return replace(p, version=version, behaviour=behaviour, standby_handling=behaviour.standby,
-                   sclp_memmap_on_memory=behaviour.sclp_memmap_on_memory, behaviour_overrides=())
+    return replace(p, **on_version(p, v(text)))
 
 

@@ -8,10 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from memmapcalc.kernel.behaviour import behaviour_for
 from memmapcalc.kernel.modes import MemmapMode, StandbyHandling
 from memmapcalc.kernel.version import KernelVersion, v
-from memmapcalc.records.params import Params
+from memmapcalc.records.params import Params, on_version
 from memmapcalc.records.verdict import budget
 from memmapcalc.units import format_size
 
@@ -133,6 +132,4 @@ def _on_mainline(p: Params, spec: Spec) -> tuple[Params, list[Edit]]:
 
 def on_kernel(p: Params, version: KernelVersion | None) -> Params:
     """``p`` on another kernel: that version's behaviour, no behaviour overrides."""
-    behaviour = behaviour_for(version)
-    return replace(p, version=version, behaviour=behaviour, standby_handling=behaviour.standby,
-                   sclp_memmap_on_memory=behaviour.sclp_memmap_on_memory, behaviour_overrides=())
+    return replace(p, **on_version(p, version))
