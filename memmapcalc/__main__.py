@@ -1,5 +1,5 @@
 """``python -m memmapcalc``: the same entry point as the console script."""
 
-from memmapcalc.cli import main
+from memmapcalc.cli import run
 
-raise SystemExit(main())
+run()

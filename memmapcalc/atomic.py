@@ -57,6 +57,24 @@ class Terminated(BaseException):
         self.signo = signo
 
 
+#: Signals that arrived in this run (recorded by the CLI's handlers as well as raised): an
+#: exception raised by a signal handler can be swallowed where Python cannot propagate it
+#: (an import's lock callback), so the commit point and the end of the run look here too.
+SIGNALS_SEEN: list[int] = []
+
+
+def raise_if_signalled() -> None:
+    """Unwind now if a signal arrived whose exception was lost: nothing is committed after
+    an interruption (the old report stays) and the run ends with 128 + the signal."""
+    import signal
+
+    if not SIGNALS_SEEN:
+        return
+    if SIGNALS_SEEN[0] == signal.SIGINT:
+        raise KeyboardInterrupt
+    raise Terminated(SIGNALS_SEEN[0])
+
+
 #: Temporary files of this process still on disk; removed by :func:`remove_temporaries`
 #: when a signal ends the run before the ``finally`` clauses could.
 _TEMPORARIES: set[str] = set()
@@ -227,6 +245,7 @@ def _replacing(path: str, target: str, binary: bool, in_place: bool) -> Iterator
         else:
             os.chmod(tmp_path, _mode_for(target))
             _still_replaceable(path, target)
+            raise_if_signalled()
             os.replace(tmp_path, target)
         _TEMPORARIES.discard(tmp_path)
     except BaseException as error:
@@ -251,6 +270,9 @@ def _temporary(directory: str) -> tuple[int, str]:
         previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
     except (AttributeError, OSError, ValueError):
         previous = None
+    except BaseException:  # a signal that arrived just before is raised here, after the
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, held)  # block: do not leave it blocked
+        raise
     try:
         fd, tmp_path = tempfile.mkstemp(prefix=".memmapcalc-", suffix=".tmp", dir=directory)
         _TEMPORARIES.add(tmp_path)

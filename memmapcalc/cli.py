@@ -30,6 +30,7 @@ import click
 
 from memmapcalc.about import __version__
 from memmapcalc.exits import (
+    EXIT_BROKEN_PIPE,
     EXIT_ERROR,
     EXIT_INTERRUPTED,
     EXIT_OK,
@@ -99,14 +100,23 @@ def cli() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit status; never raises, never prints a traceback
     unless ``MEMMAPCALC_DEBUG`` is set."""
-    from memmapcalc.atomic import StdoutClosed, Terminated, flush_stdout, remove_temporaries
+    from memmapcalc.atomic import (
+        SIGNALS_SEEN,
+        StdoutClosed,
+        Terminated,
+        flush_stdout,
+        raise_if_signalled,
+        remove_temporaries,
+    )
     from memmapcalc.errors import MemmapcalcError
 
     args = list(sys.argv[1:] if argv is None else argv)
+    SIGNALS_SEEN.clear()  # (main can run more than once in a process: tests, the API)
     restore = _catch_signals()
     try:
         result = cli.main(args=args, prog_name="memmapcalc", standalone_mode=False)
         flush_stdout()
+        raise_if_signalled()  # a signal whose exception was swallowed still ends the run
     except click.exceptions.Exit as stop:
         return _flushed(stop.exit_code)
     except click.ClickException as error:  # usage errors and bad parameters
@@ -114,10 +124,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             error.show()
         return _flushed(EXIT_ERROR)
     except (click.exceptions.Abort, KeyboardInterrupt):
+        _ignore_further_signals()
         remove_temporaries()
         _say("memmapcalc: interrupted")
         return EXIT_INTERRUPTED
     except Terminated as stop:
+        _ignore_further_signals()
         remove_temporaries()
         _say(f"memmapcalc: terminated by {_signal_name(stop.signo)}")
         return EXIT_SIGNAL_BASE + stop.signo
@@ -139,6 +151,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         restore()
     return result if isinstance(result, int) else EXIT_OK
+
+
+def run() -> None:
+    """The console script and ``python -m memmapcalc``: :func:`main`, then exit with its
+    status.  A run that ended because of a signal leaves at once (``os._exit`` after
+    flushing): the interpreter's own shutdown resets signal handlers and could let a
+    straggling SIGINT kill the process instead of it exiting 130 (or 129, 143)."""
+    code = main()
+    if code == EXIT_INTERRUPTED or (code > EXIT_SIGNAL_BASE and code != EXIT_BROKEN_PIPE):
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(code)
+    sys.exit(code)
 
 
 def _flushed(code: int) -> int:
@@ -175,15 +201,24 @@ def _catch_signals() -> Callable[[], None]:
     returns what puts the previous handlers back.  Only the main thread can set them."""
     import signal
 
-    from memmapcalc.atomic import Terminated
+    from memmapcalc.atomic import SIGNALS_SEEN, Terminated
 
     previous: dict[int, Any] = {}
 
     def handler(signo: int, frame: object) -> None:
+        SIGNALS_SEEN.append(signo)
         for number in previous:  # once: a second signal must not interrupt the clean-up
             signal.signal(number, signal.SIG_IGN)
         raise Terminated(signo)
 
+    def interrupt(signo: int, frame: object) -> None:
+        SIGNALS_SEEN.append(signo)
+        raise KeyboardInterrupt
+
+    try:
+        previous[signal.SIGINT] = signal.signal(signal.SIGINT, interrupt)
+    except (ValueError, OSError):  # not the main thread: leave signals alone
+        return lambda: None
     for number in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
         if number is None:
             continue
@@ -193,11 +228,25 @@ def _catch_signals() -> Callable[[], None]:
             break
 
     def restore() -> None:
+        if SIGNALS_SEEN:  # ending because of a signal: keep ignoring them until the exit
+            return
         for number, old in previous.items():
             with contextlib.suppress(ValueError, OSError, TypeError):
                 signal.signal(number, old)
 
     return restore
+
+
+def _ignore_further_signals() -> None:
+    """The run is ending because of a signal: a second one (or the first, still pending
+    when the interpreter resets its handlers at exit) must not kill the process before it
+    has exited with 128 + the signal's number."""
+    import signal
+
+    for number in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if number is not None:
+            with contextlib.suppress(ValueError, OSError):  # (not the main thread)
+                signal.signal(number, signal.SIG_IGN)
 
 
 def _signal_name(signo: int) -> str:
