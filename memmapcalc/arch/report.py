@@ -16,9 +16,10 @@ from memmapcalc.kernel.modes import MemmapMode
 from memmapcalc.kernel.version import v
 from memmapcalc.records.budget import Budget
 from memmapcalc.records.notes import release_notes, version_notes
-from memmapcalc.records.params import Params, footprint_hint
+from memmapcalc.records.params import Params
+from memmapcalc.records.size_tips import size_tips
 from memmapcalc.records.verdict import passes
-from memmapcalc.units import GiB, format_size
+from memmapcalc.units import GiB
 
 
 def _what(p: Params) -> str:
@@ -76,15 +77,7 @@ def notes(p: Params, result: Budget, capped: bool) -> list[str]:
 
 def advise(p: Params, min_online: int | None, max_standby: int | None) -> list[str]:
     """Concrete, verified fixes for a machine that does not boot."""
-    tips: list[str] = []
-    if min_online is not None and min_online > p.online:
-        assert passes(replace(p, online=min_online))
-        tips.append(f"raise boot memory to {format_size(min_online)} "
-                    f"(+{format_size(min_online - p.online)}){footprint_hint(p)}")
-    if max_standby is not None and max_standby < p.standby:
-        assert passes(replace(p, standby=max_standby))
-        tips.append(f"lower the {_what(p)} to {format_size(max_standby)} "
-                    f"(-{format_size(p.standby - max_standby)})")
+    tips = size_tips(p, min_online, max_standby, passes, "boot memory", f"the {_what(p)}")
     if profile_of(p)[0].hotplug is Hotplug.ACPI_DIMMS and p.standby:
         tips.extend(_dimm_tips(p))
     if not tips:

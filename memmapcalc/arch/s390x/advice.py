@@ -9,21 +9,13 @@ from memmapcalc.arch.s390x.budget import passes
 from memmapcalc.kernel.distros import advice
 from memmapcalc.kernel.modes import MemmapMode, StandbyHandling
 from memmapcalc.kernel.version import v
-from memmapcalc.records.params import Params, footprint_hint, on_version
-from memmapcalc.units import format_size
+from memmapcalc.records.params import Params, on_version
+from memmapcalc.records.size_tips import size_tips
 
 
 def advise(p: Params, min_online: int | None, max_standby: int | None) -> list[str]:
     """Concrete, verified fixes for a failing machine, cheapest kind first."""
-    tips: list[str] = []
-    if min_online is not None and min_online > p.online:
-        assert passes(replace(p, online=min_online))
-        tips.append(f"raise online memory to {format_size(min_online)} "
-                    f"(+{format_size(min_online - p.online)}){footprint_hint(p)}")
-    if max_standby is not None and max_standby < p.standby:
-        assert passes(replace(p, standby=max_standby))
-        tips.append(f"lower standby memory to {format_size(max_standby)} "
-                    f"(-{format_size(p.standby - max_standby)})")
+    tips = size_tips(p, min_online, max_standby, passes, "online memory", "standby memory")
     tips.extend(_kernel_tips(p))
     if not tips:
         tips.append("no single change of online memory, standby memory or kernel makes this "
