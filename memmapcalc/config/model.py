@@ -51,6 +51,10 @@ def _parse_version(value: object) -> str:
     return value.strip()
 
 
+def _version_or_none(value: object) -> str | None:
+    return None if value is None else _parse_version(value)
+
+
 _STRICT = ConfigDict(strict=True, frozen=True, extra="forbid", populate_by_name=True,
                      use_enum_values=False)
 
@@ -61,7 +65,8 @@ class Memory(BaseModel):
     model_config = _STRICT
     online: Size = Field(description="Memory online at IPL (core storage), > 0.")
     standby: Size = Field(0, description="Standby (reserved) storage the firmware reports.")
-    increment: Size | None = Field(None, description="Storage increment size (SCLP rzm), whole MiB.")
+    increment: Size | None = Field(
+        None, description="Storage increment size (SCLP rzm), whole MiB.")
     block_size: Size | None = Field(
         None, description="Memory block size; default max(section size, increment) on s390x, "
                           "the architecture's rule elsewhere.")
@@ -89,8 +94,9 @@ class Kernel(BaseModel):
     """The kernel that IPLs and its settings."""
 
     model_config = _STRICT
-    version: Annotated[str | None, BeforeValidator(lambda v: None if v is None else _parse_version(v))] = Field(
-        None, description="Kernel version, e.g. \"6.8\" or \"6.8.0-45-generic\"; absent = oldest behaviour.")
+    version: Annotated[str | None, BeforeValidator(_version_or_none)] = Field(
+        None, description="Kernel version, e.g. \"6.8\" or \"6.8.0-45-generic\"; "
+                          "absent = oldest behaviour.")
     memmap_on_memory: Annotated[MemmapMode, BeforeValidator(_parse_mode)] = Field(
         MemmapMode.OFF, description="memory_hotplug.memmap_on_memory: off | on | force.")
     standby: StandbyHandling | None = Field(
@@ -111,8 +117,8 @@ class Kernel(BaseModel):
                                         "min_free_kbytes).")
     footprint: Size | None = Field(
         None, description="Calibrated: boot memory minus MemFree at /init of a boot of this kernel "
-                          "without hot-pluggable memory; replaces image, initramfs, crashkernel and "
-                          "the boot memmap.")
+                          "without hot-pluggable memory; replaces image, initramfs, crashkernel "
+                          "and the boot memmap.")
     freed_before_init: Size | None = Field(
         None, description="With footprint: memory the kernel still holds when hot-pluggable memory "
                           "is added and frees before /init (the 'Freeing ... memory' lines of "
@@ -160,7 +166,8 @@ class Machine(BaseModel):
 
     model_config = _STRICT
     schema_: str | None = Field(None, alias="$schema", description="Editor schema reference.")
-    name: str | None = Field(None, description="Machine name; default: file name without extension.")
+    name: str | None = Field(
+        None, description="Machine name; default: file name without extension.")
     arch: Literal["s390x", "x86_64", "arm64", "ppc64le"] = Field(
         "s390x", description="Architecture profile: s390x (default), x86_64, arm64 or ppc64le.")
     memory: Memory

@@ -38,7 +38,8 @@ def check_machine(machine: Machine) -> None:
     version_text = f"kernel {machine.kernel.version}" if machine.kernel.version else \
         "the assumed oldest kernel"
     if memory.online == 0:
-        raise FieldError("memory.online", "must be more than 0: a machine needs online memory to IPL")
+        raise FieldError("memory.online",
+                         "must be more than 0: a machine needs online memory to IPL")
     _check_plausible(machine, section, f"{version_text}")
     if machine.cpu.edat2 and not machine.cpu.edat1:
         raise FieldError("cpu.edat2", "EDAT-2 requires EDAT-1; set cpu.edat1: true or "
@@ -61,16 +62,19 @@ def check_machine(machine: Machine) -> None:
                              f"max(section size, increment)")
     effective_block = block or max(section, memory.increment or 0)
     if 0 < memory.standby < effective_block:
-        raise FieldError("memory.standby", f"{format_size(memory.standby)} is less than one memory "
-                         f"block ({format_size(effective_block)}), so the kernel could never use it; "
+        raise FieldError("memory.standby", f"{format_size(memory.standby)} is less than one "
+                         f"memory block ({format_size(effective_block)}), so the kernel could "
+                         f"never use it; "
                          f"write 0 or at least {format_size(effective_block)}")
     if memory.online + memory.standby > MAX_PHYSICAL:
-        raise FieldError("memory", f"online + standby = {format_size(memory.online + memory.standby)} "
+        total = format_size(memory.online + memory.standby)
+        raise FieldError("memory", f"online + standby = {total} "
                          f"exceeds the 64T of physical memory s390 addresses (MAX_PHYSMEM_BITS 46)")
     pageblock = kernel.pageblock_size
     if pageblock is not None and (not _power_of_two(pageblock)
                                   or not PAGE <= pageblock <= 4 * MiB):
-        raise FieldError("kernel.pageblock_size", f"{format_size(pageblock)} is not a pageblock size; "
+        raise FieldError("kernel.pageblock_size", f"{format_size(pageblock)} is not a pageblock "
+                         f"size; "
                          f"write 1M (HugeTLB or THP configured) or 4M (neither), or a power of two "
                          f"from 4K to 4M")
 

@@ -74,7 +74,8 @@ def boot_vmemmap(online_vmemmap: int, edat1: bool, pte_table: int) -> Explained[
     _, segment_tables = windows(0, online_vmemmap, REGION3_ENTRY)
     pte_tables = 0 if edat1 else -(-online_vmemmap // SEGMENT)
     value = segment_tables * CRST_TABLE + pte_tables * pte_table
-    kind = "1 MiB frames, no PTE tables" if edat1 else f"{pte_tables} PTE tables × {mib(pte_table)}"
+    kind = ("1 MiB frames, no PTE tables" if edat1
+            else f"{pte_tables} PTE tables × {mib(pte_table)}")
     def formula() -> str:
         return (f"vmemmap {mib(online_vmemmap)}: {segment_tables} segment tables × 16 KiB, "
                 f"{kind} = {mib(value)}")
