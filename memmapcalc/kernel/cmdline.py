@@ -55,7 +55,8 @@ MEMMAP_PARAM = "memory_hotplug.memmap_on_memory"
 THP_VALUES = ("always", "madvise", "never")
 ONLINE_TYPES = ("offline", "online", "online_kernel", "online_movable")
 #: kernel/params.c parse_args(): how the kernel logs a value a parameter refuses
-_INVALID = "the kernel logs \"`{value}' invalid for parameter `{param}'\" and keeps the previous value"
+_INVALID = ("the kernel logs \"`{value}' invalid for parameter `{param}'\" and keeps the "
+            "previous value")
 
 
 @dataclass(frozen=True, slots=True)

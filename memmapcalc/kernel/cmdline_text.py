@@ -1,4 +1,5 @@
-"""The kernel's own readers of command-line text, reproduced exactly: ``next_arg()`` (lib/cmdline.c),
+"""The kernel's own readers of command-line text, reproduced exactly: ``next_arg()``
+(lib/cmdline.c),
 the ``--`` stop of ``parse_args()`` (kernel/params.c), ``parameq()`` (dashes = underscores),
 ``memparse()`` (lib/cmdline.c on ``simple_strtoull(…, 0)``), ``kstrtobool()`` (lib/kstrtox.c) and
 ``sysfs_streq()`` (lib/string.c).  Pure functions on text; :mod:`memmapcalc.kernel.cmdline`
