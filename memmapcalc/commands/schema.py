@@ -33,6 +33,17 @@ SIZE_SCHEMA = {"anyOf": [
     {"type": "string", "pattern": SIZE_PATTERN},
 ]}
 
+#: ``kernel.crashkernel``: a size, or the kernel's crashkernel= value (memparse numbers:
+#: decimal, 0x hex or 0 octal, one K/M/G/T/P/E; ``size[@offset]`` or ranges
+#: ``start-[end]:size[,…][@offset]``)
+_MEMPARSE = r"(0[xX][0-9a-fA-F]+|[0-9]+)[kKmMgGtTpPeE]?"
+CRASHKERNEL_SCHEMA = {"anyOf": [
+    *SIZE_SCHEMA["anyOf"],
+    {"type": "string", "pattern": rf"^\s*{_MEMPARSE}(@{_MEMPARSE})?\s*$"},
+    {"type": "string", "pattern": rf"^\s*({_MEMPARSE}-({_MEMPARSE})?:{_MEMPARSE},)*"
+                                  rf"{_MEMPARSE}-({_MEMPARSE})?:{_MEMPARSE}(@{_MEMPARSE})?\s*$"},
+]}
+
 
 @click.command()
 @click.option("-o", "--output",
@@ -124,6 +135,10 @@ def _generator() -> Any:
                 return copy.deepcopy(SIZE_SCHEMA)
             if mode_schema is not None and getattr(function, "__name__", "") == "_parse_mode":
                 return copy.deepcopy(mode_schema)
+            if getattr(function, "__name__", "") == "_parse_crashkernel":
+                return copy.deepcopy(CRASHKERNEL_SCHEMA)
+            if getattr(function, "__name__", "") == "_parse_cmdline":
+                return {"anyOf": [{"type": "string", "maxLength": 64 << 10}, {"type": "null"}]}
             return super().function_before_schema(schema)
 
     return ConfigSchema
@@ -138,7 +153,9 @@ def _mode_schema() -> dict[str, Any] | None:
         return None
     words = "|".join(sorted((_any_case(word) for word in _MODE_WORDS), key=str))
     return {"anyOf": [{"type": "boolean"},
-                      {"type": "string", "pattern": rf"^\s*({words})\s*$"}]}
+                      {"type": "string", "pattern": rf"^\s*({words})\s*$"},
+                      # kstrtobool: the first character (two for on/off), the rest is ignored
+                      {"type": "string", "pattern": r"^\s*([yYtT1nNfF0]|[oO][nNfF])"}]}
 
 
 def _any_case(word: str) -> str:

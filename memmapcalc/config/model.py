@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
+from memmapcalc.kernel import crashkernel
+from memmapcalc.kernel.cmdline_text import kstrtobool
 from memmapcalc.kernel.identity import identify
 from memmapcalc.kernel.modes import MemmapMode, StandbyHandling
 from memmapcalc.kernel.version import KernelVersion
@@ -36,8 +38,12 @@ def _parse_mode(value: object) -> MemmapMode:
         return MemmapMode.ON if value else MemmapMode.OFF
     if isinstance(value, str) and value.strip().lower() in _MODE_WORDS:
         return _MODE_WORDS[value.strip().lower()]
+    enabled = kstrtobool(value.strip(), True) if isinstance(value, str) else None
+    if enabled is not None:  # the kernel's own spellings: 1abc, Yes, t, of (kstrtobool)
+        return MemmapMode.ON if enabled else MemmapMode.OFF
     raise ValueError(f"{value!r} is not a memmap_on_memory mode; write off, on or force "
-                     f"(N, Y, false and true are accepted too)")
+                     f"(or as the kernel reads it: 1/0, y/n, t/f, on/off by their first "
+                     f"characters, kstrtobool)")
 
 
 def _parse_version(value: object) -> str:
@@ -53,6 +59,46 @@ def _parse_version(value: object) -> str:
 
 def _version_or_none(value: object) -> str | None:
     return None if value is None else _parse_version(value)
+
+
+# --- kernel.cmdline and the kernel spellings of kernel.crashkernel (memmapcalc.kernel.cmdline)
+#: COMMAND_LINE_SIZE is 4096 on s390 (a larger one cannot be what a kernel was booted with)
+CMDLINE_LIMIT = 64 << 10
+
+
+def _parse_cmdline(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"expected the kernel parameters as one string (as /proc/cmdline "
+                         f"holds them), got {type(value).__name__}")
+    if len(value) > CMDLINE_LIMIT:
+        raise ValueError(f"{len(value)} characters; a kernel command line is at most a few "
+                         f"KiB (COMMAND_LINE_SIZE, 4096 on s390)")
+    return value
+
+
+def _parse_crashkernel(value: object) -> int | str:
+    """A size (``256M``, bytes), or what the kernel reads after ``crashkernel=``:
+    ``size[@offset]`` in its memparse spelling or ranges ``1G-4G:192M,4G-:256M[@offset]``
+    (resolved against the machine's memory when the config is resolved)."""
+    if not isinstance(value, str):
+        return parse_size(value)
+    try:
+        return parse_size(value)
+    except ValueError:
+        pass
+    text = value.strip()
+    if text.endswith(crashkernel.SUFFIXES):
+        raise ValueError(f"{text!r}: crashkernel=…,high/low/cma is not modelled (s390 never "
+                         f"reads it); write the size the kernel reserves")
+    try:
+        spec = crashkernel.parse(text)
+    except crashkernel.CrashkernelSyntax as error:
+        raise ValueError(f"{text!r} is not a crashkernel= value: {error}; write a size "
+                         f"(256M), size@offset or ranges such as 1G-4G:192M,4G-:256M") from None
+    return spec.size if not spec.ranges and spec.offset is None and spec.size is not None \
+        else text
 
 
 _STRICT = ConfigDict(strict=True, frozen=True, extra="forbid", populate_by_name=True,
@@ -112,7 +158,16 @@ class Kernel(BaseModel):
                           "(4K/16K/64K pages), ppc64le 2M (radix) or 16M (hash).")
     image: Size = Field(64 << 20, description="Kernel image and early allocations.")
     initramfs: Size = Field(64 << 20, description="initramfs (compressed + unpacked peak).")
-    crashkernel: Size = Field(0, description="crashkernel= reservation.")
+    crashkernel: Annotated[int | str, BeforeValidator(_parse_crashkernel)] = Field(
+        0, description="crashkernel= reservation: a size, or the kernel's crashkernel= value "
+                       "(size@offset, ranges 1G-4G:192M,4G-64G:256M,64G-:512M resolved against "
+                       "the machine's memory as the kernel does).")
+    cmdline: Annotated[str | None, BeforeValidator(_parse_cmdline)] = Field(
+        None, description="The kernel parameters as /proc/cmdline, zipl.conf parameters= or a "
+                          "BLS entry's options hold them; read: memory_hotplug.memmap_on_memory=, "
+                          "crashkernel=, mem=, transparent_hugepage=, memhp_default_state=, "
+                          "cma=, vmcp_cma=; the rest is ignored. A key that contradicts it is an "
+                          "error.")
     thp: bool = Field(True, description="Transparent huge pages enabled (khugepaged raises "
                                         "min_free_kbytes).")
     footprint: Size | None = Field(

@@ -13,6 +13,7 @@ from typing import Any
 from memmapcalc.arch import paging, s390x
 from memmapcalc.arch.profile import Hotplug
 from memmapcalc.arch.registry import default_page_size, profile_for
+from memmapcalc.config.cmdline import config_crashkernel, settings_of
 from memmapcalc.config.model import Machine
 from memmapcalc.kernel.behaviour import behaviour_for
 from memmapcalc.kernel.identity import KernelIdentity, identify
@@ -30,7 +31,22 @@ def resolve(machine: Machine) -> Params:
     """Fill defaults: the version's behaviour with the release's backports folded on, then
     the config's explicit overrides (the config wins over the distribution data)."""
     identity = kernel_identity(machine)
-    return vary(_RESOLVERS[machine.arch](machine, identity), kernel_identity=identity)
+    params = _RESOLVERS[machine.arch](machine, identity)
+    return vary(params, kernel_identity=identity, **_cmdline_changes(machine, identity))
+
+
+def _cmdline_changes(machine: Machine, identity: KernelIdentity | None) -> dict[str, Any]:
+    """kernel.cmdline's settings over the config's (checked to agree when both are given)."""
+    from memmapcalc.config.cmdline import apply
+
+    applied = apply(machine, identity)
+    changes: dict[str, Any] = {name: getattr(applied, name)
+                               for name in ("memmap_on_memory", "crashkernel", "thp",
+                                            "auto_online", "online", "standby")
+                               if getattr(applied, name) is not None}
+    if applied.notes:
+        changes["cmdline_notes"] = applied.notes
+    return changes
 
 
 def kernel_identity(machine: Machine) -> KernelIdentity | None:
@@ -113,7 +129,7 @@ def shared_fields(machine: Machine) -> dict[str, Any]:
         "struct_page": kernel.struct_page_size,
         "image": kernel.image,
         "initramfs": kernel.initramfs,
-        "crashkernel": kernel.crashkernel,
+        "crashkernel": config_crashkernel(machine, settings_of(machine)),
         "thp": kernel.thp,
         "userspace": machine.boot.userspace,
         "min_margin": machine.boot.min_margin,

@@ -30,6 +30,7 @@ def check_machine(machine: Machine) -> None:
     """Raise :class:`FieldError` for the first inconsistency found."""
     _check_applies(machine)
     _check_footprint(machine)
+    _check_cmdline(machine)
     if machine.arch != "s390x":
         _check_profiled(machine)
         return
@@ -164,6 +165,16 @@ def _check_applies(machine: Machine) -> None:
             hint = _INSTEAD.get((section, name, machine.arch), _INSTEAD.get((section, name), ""))
             raise FieldError(f"{section}.{name}", f"does not apply to arch {machine.arch} (only to "
                              f"{', '.join(arches)})" + (f"; {hint}" if hint else ""))
+
+
+def _check_cmdline(machine: Machine) -> None:
+    """kernel.cmdline against the keys that say the same (memmapcalc.config.cmdline)."""
+    from memmapcalc.config.cmdline import CmdlineError, check
+
+    try:
+        check(machine)
+    except CmdlineError as error:
+        raise FieldError(error.field, error.message) from None
 
 
 def _check_footprint(machine: Machine) -> None:

@@ -11,7 +11,8 @@ if TYPE_CHECKING:
 def identity_notes(p: Params) -> list[str]:
     """What the release string says (which distribution, whether its backports are known,
     and the overrides to use if not); none for a plain mainline X.Y."""
-    return [] if p.kernel_identity is None else list(p.kernel_identity.notes)
+    out = [] if p.kernel_identity is None else list(p.kernel_identity.notes)
+    return out + list(p.cmdline_notes)
 
 
 def release_notes(p: Params) -> list[str]:
@@ -19,8 +20,8 @@ def release_notes(p: Params) -> list[str]:
     that the base's mainline behaviour is used."""
     identity = p.kernel_identity
     if identity is None:
-        return []
-    out = list(identity.release.notes)
+        return list(p.cmdline_notes)
+    out = list(identity.release.notes) + list(p.cmdline_notes)
     if identity.entry is not None:
         out.append(f"{identity.entry.name}: distribution backports are modelled on s390x "
                    f"only; mainline {identity.base}'s behaviour is used")

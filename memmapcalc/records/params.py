@@ -81,6 +81,8 @@ class Params:
     kernel_identity: KernelIdentity | None = None
     #: names of the identity's backports folded onto ``behaviour`` (fields it has)
     backports: tuple[str, ...] = ()
+    #: what kernel.cmdline set or ignored (memmapcalc.config.cmdline), for the notes
+    cmdline_notes: tuple[str, ...] = ()
 
     @property
     def version_assumed(self) -> bool:
