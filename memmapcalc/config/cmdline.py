@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from memmapcalc.config.model import Machine
 from memmapcalc.kernel import crashkernel
-from memmapcalc.kernel.cmdline import CmdlineSettings, read, rules_for
+from memmapcalc.kernel.cmdline import CmdlineSettings, Rules, read, rules_for
 from memmapcalc.kernel.identity import KernelIdentity, identify
 from memmapcalc.kernel.modes import MemmapMode, StandbyHandling
 from memmapcalc.records.params import s390_kernel
@@ -50,11 +50,7 @@ def settings_of(machine: Machine) -> CmdlineSettings | None:
     """The command line's settings read with this kernel's rules (None without a cmdline)."""
     if machine.kernel.cmdline is None:
         return None
-    identity = None if machine.kernel.version is None else _identify(machine.kernel.version)
-    behaviour, _ = s390_kernel(machine.kernel_version, identity)
-    rules = rules_for(machine.kernel_version, behaviour.force_mode,
-                      identity.distribution if identity else None)
-    return _read(machine.kernel.cmdline, rules)
+    return _read(machine.kernel.cmdline, rules_of_release(machine.kernel.version))
 
 
 _read = lru_cache(maxsize=1024)(read)
@@ -70,8 +66,8 @@ def system_ram(machine: Machine, settings: CmdlineSettings | None) -> tuple[int,
     if machine.arch != "s390x":
         return memory.online, "memblock_phys_mem_size() (memory.online)"
     ident = memory.online + memory.standby
-    if settings is not None and settings.mem is not None and settings.mem.value:
-        return min(ident, settings.mem.value), "ident_map_size (online + standby, mem=)"
+    if settings is not None and settings.mem is not None and 0 < settings.mem.value < ident:
+        return settings.mem.value, f"ident_map_size ({settings.mem.token})"
     return ident, "ident_map_size (online + standby)"
 
 
@@ -273,3 +269,14 @@ def rhel_cma_note(machine: Machine, settings: CmdlineSettings) -> str | None:
         return None
     return (f"kernel.cmdline: {settings.cma.token} has no effect: RHEL s390x kernels are built "
             f"without CONFIG_DMA_CMA, so cma= is an unknown parameter")
+
+
+def rules_of_release(release: str | None) -> Rules:
+    """The parsing rules of a ``uname -r`` release (probe reads /proc/cmdline with them)."""
+    from memmapcalc.kernel.version import KernelVersion
+
+    if release is None:
+        return rules_for(None, True, None)
+    identity = _identify(release)
+    behaviour, _ = s390_kernel(KernelVersion.parse(release), identity)
+    return rules_for(KernelVersion.parse(release), behaviour.force_mode, identity.distribution)

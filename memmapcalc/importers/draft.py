@@ -25,6 +25,7 @@ KEYS: tuple[str, ...] = (
     "kernel.version",
     "kernel.memmap_on_memory",
     "kernel.crashkernel",
+    "kernel.cmdline",
 )
 
 #: Keys whose values are byte counts (written with :func:`memmapcalc.units.format_size`).

@@ -2,7 +2,7 @@
 as lsmem's output of them; a 6.19 firmware tree, the command line and meminfo are read; a
 non-s390 system is reported honestly as partial."""
 
-# ruff: noqa: RUF001  (the asserted output has the multiplication sign and en dash it prints)
+
 
 from __future__ import annotations
 
@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 from importer_helpers import ALL_RUNS, ZVM6G, Invoke, add_cpuinfo, load_config
 
+from memmapcalc.config.resolve import resolve
 from memmapcalc.importers import sysfs
 from memmapcalc.importers.lsmem import lsmem_machine
 from memmapcalc.importers.probe import read_snapshot, snapshot_machine
+from memmapcalc.kernel.modes import MemmapMode
 
 MiB, GiB = 1 << 20, 1 << 30
 
@@ -111,17 +113,23 @@ def test_linux_619_firmware_tree(tmp_path: Path, invoke: Invoke) -> None:
         "name": "LNX619", "arch": "s390x",
         "memory": {"online": "2G", "standby": "1G", "increment": "2M", "block_size": "128M"},
         "cpu": {"edat1": True, "edat2": True},
-        "kernel": {"version": "6.19.0-1-s390x", "memmap_on_memory": "on",
-                   "crashkernel": "192M"},
+        # /proc/cmdline is kernel.cmdline, read by check's parser: memmap_on_memory=1 agrees
+        # with the sysfs Y, so no separate key; crashkernel= is resolved when checked
+        "kernel": {"version": "6.19.0-1-s390x",
+                   "cmdline": "root=/dev/dasda1 crashkernel=1G-4G:192M,4G-64G:256M "
+                              "memory_hotplug.memmap_on_memory=1 mem=64G -- single"},
     }
     err = result.err
     assert "8 deconfigured block(s) (memory16-23)" in err
     assert "8 standby block(s) would be configured with memmap-on-memory" in err
-    assert "mem=64G" in err
-    assert "range 1G-4G holds the system's RAM" in err
     # footprint: 2 GiB online - 1792 MiB MemTotal = 256 MiB
     assert "= 262144 KiB (256.0 MiB)" in err
-    load_config(result.out, "json")
+    (machine,) = load_config(result.out, "json")
+    params = resolve(machine)
+    assert params.crashkernel == 192 * MiB  # ident_map_size 3G is in 1G-4G
+    assert params.memmap_on_memory is MemmapMode.ON
+    assert ("kernel.cmdline: crashkernel=1G-4G:192M,4G-64G:256M: ident_map_size (online + "
+            "standby) 3G (rounded up to 128 MiB: 3G) picks 192M" in params.cmdline_notes)
 
 
 def test_linux_619_without_firmware_tree_is_partial(tmp_path: Path) -> None:
@@ -131,11 +139,35 @@ def test_linux_619_without_firmware_tree_is_partial(tmp_path: Path) -> None:
     assert "not visible" in draft.partial[0]
 
 
-def test_crash_size_file_wins_over_the_command_line(tmp_path: Path) -> None:
+def test_the_command_line_wins_over_the_crash_size_file(tmp_path: Path) -> None:
+    """kexec_crash_size is what the kernel holds now (it can be shrunk after boot); the IPL
+    reserves what the command line says, so that is kernel.cmdline's, and the file a note."""
     _linux619(tmp_path)
     _write(tmp_path, "sys/kernel/kexec_crash_size", "268435456\n")
     draft = snapshot_machine(read_snapshot(str(tmp_path)))
+    assert draft.get("kernel.crashkernel") is None
+    assert (f"{tmp_path}/sys/kernel/kexec_crash_size: the kernel holds 256M for kdump now; "
+            f"check charges what the command line reserves at IPL" in draft.notes)
+
+
+def test_crash_size_file_without_a_command_line(tmp_path: Path) -> None:
+    _linux619(tmp_path)
+    (tmp_path / "proc/cmdline").unlink()
+    _write(tmp_path, "sys/kernel/kexec_crash_size", "268435456\n")
+    draft = snapshot_machine(read_snapshot(str(tmp_path)))
     assert draft.get("kernel.crashkernel") == 256 * MiB
+    assert draft.get("kernel.cmdline") is None
+
+
+def test_kernel_report_wins_over_a_disagreeing_command_line(tmp_path: Path) -> None:
+    _linux619(tmp_path)
+    _write(tmp_path, "sys/module/memory_hotplug/parameters/memmap_on_memory", "N\n")
+    draft = snapshot_machine(read_snapshot(str(tmp_path)))
+    assert draft.get("kernel.memmap_on_memory") == "off"
+    assert draft.get("kernel.cmdline") == ("root=/dev/dasda1 crashkernel=1G-4G:192M,4G-64G:256M "
+                                           "mem=64G -- single")
+    assert (f"{tmp_path}/proc/cmdline reads as memory_hotplug.memmap_on_memory=1 (Y) but the "
+            f"kernel reports N: the kernel's report is kept" in draft.notes)
 
 
 def test_non_s390_sysroot_says_so(tmp_path: Path, invoke: Invoke) -> None:
@@ -228,13 +260,21 @@ def test_facility_78_without_8_is_refused_not_written(tmp_path: Path, invoke: In
     assert "memmapcalc check would refuse" in errors[0]
 
 
-@pytest.mark.parametrize("crashkernel", ["crashkernel=1G-4G:99999E", "crashkernel=16E"])
-def test_absurd_crashkernel_is_refused_not_written(tmp_path: Path, invoke: Invoke,
-                                                   crashkernel: str) -> None:
+@pytest.mark.parametrize(("crashkernel", "why"), [
+    # memparse() wraps modulo 2**64 (99999E -> 15E), then "crashkernel: invalid size"
+    ("crashkernel=1G-4G:99999E", "\"crashkernel: invalid size\" (-EINVAL), nothing is reserved"),
+    ("crashkernel=16E", "size 0, nothing is reserved"),  # 16 << 60 wraps to 0
+])
+def test_absurd_crashkernel_reserves_nothing_as_in_the_kernel(tmp_path: Path, invoke: Invoke,
+                                                               crashkernel: str,
+                                                               why: str) -> None:
+    """Was refused by probe's own crashkernel reader; the kernel's parser (the one source
+    now) boots such a line without a kdump reservation, and check says so."""
     _linux619(tmp_path)
     _write(tmp_path, "proc/cmdline", f"root=/dev/dasda1 {crashkernel} mem=64G\n")
-    result = invoke("probe", "--sysroot", str(tmp_path))
-    assert result.code == 2 and result.out == "", result.err
-    errors = [line for line in result.err.splitlines() if line.startswith("memmapcalc: error:")]
-    assert len(errors) == 1 and "kernel.crashkernel" in errors[0], result.err
-    assert "larger than 16 EiB" in errors[0]
+    result = invoke("probe", "--sysroot", str(tmp_path), "-f", "json")
+    assert result.code == 0, result.err
+    (machine,) = load_config(result.out, "json")
+    params = resolve(machine)
+    assert params.crashkernel == 0
+    assert any(note.endswith(why) for note in params.cmdline_notes), params.cmdline_notes

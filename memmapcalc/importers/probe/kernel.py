@@ -1,14 +1,16 @@
-"""The kernel: its release, the memmap_on_memory parameter, ``/proc/cmdline``
-(``crashkernel=``, ``mem=``) and its footprint from ``/proc/meminfo``."""
+"""The kernel: its release (``uname -r`` as ``/proc/sys/kernel/osrelease`` holds it), its
+command line (``/proc/cmdline`` becomes ``kernel.cmdline``, read by the same parser ``check``
+uses: :mod:`memmapcalc.kernel.cmdline`), the memmap_on_memory parameter the kernel reports, and
+its footprint from ``/proc/meminfo``."""
 
 from __future__ import annotations
-
-import re
 
 from memmapcalc.errors import InputError
 from memmapcalc.importers import sysfs
 from memmapcalc.importers.probe.context import Context, file_of, path_of
 from memmapcalc.importers.probe.snapshot import FIRMWARE_DIR
+from memmapcalc.kernel.cmdline import MEMMAP_PARAM, CmdlineSettings
+from memmapcalc.kernel.cmdline_text import all_args, parameq
 from memmapcalc.units import MiB, format_size
 
 
@@ -26,11 +28,12 @@ def kernel(ctx: Context) -> None:
     else:
         try:
             KernelVersion.parse(release.strip())
-            draft.set("kernel.version", release.strip(), where)
+            draft.set("kernel.version", release.strip(), f"uname -r ({where})")
         except ValueError as error:
             draft.leave_out("kernel.version", f"{where}: {error}")
-    _memmap_mode(ctx)
-    _cmdline(ctx)
+    settings = _cmdline(ctx)
+    _memmap_mode(ctx, settings)
+    _crash_size(ctx, settings)
     version = draft.get("kernel.version")
     if (ctx.arch == "s390x" and isinstance(version, str) and ctx.snap.firmware is None
             and KernelVersion.parse(version) >= KernelVersion(6, 19)):
@@ -39,72 +42,77 @@ def kernel(ctx: Context) -> None:
                              f"visible")
 
 
-def _memmap_mode(ctx: Context) -> None:
+def _cmdline(ctx: Context) -> CmdlineSettings | None:
+    """``/proc/cmdline`` as ``kernel.cmdline`` (one line, as the kernel wrote it), and its
+    settings read with the rules of the probed release."""
+    from memmapcalc.config.cmdline import rules_of_release
+    from memmapcalc.kernel.cmdline import read
+
+    draft = ctx.draft
+    text = file_of(ctx, "cmdline")
+    if text is None:
+        draft.leave_out("kernel.cmdline", f"no {path_of(ctx, 'cmdline')}")
+        return None
+    line = text.rstrip("\n")
+    version = draft.get("kernel.version")
+    settings = read(line, rules_of_release(version if isinstance(version, str) else None))
+    draft.set("kernel.cmdline", line, path_of(ctx, "cmdline"))
+    if settings.crashkernel is None and settings.crashkernel_suffixed is None:
+        draft.notes.append(f"no crashkernel= on {path_of(ctx, 'cmdline')}: no kdump reservation")
+    return settings
+
+
+def _memmap_mode(ctx: Context, settings: CmdlineSettings | None) -> None:
+    """The parameter as the kernel reports it in sysfs.  When the command line already says
+    the same, the key is left to it; when they differ, the kernel's report wins and the
+    memmap_on_memory arguments are dropped from ``kernel.cmdline`` (a note says so)."""
     draft = ctx.draft
     param = file_of(ctx, "memmap_param")
-    cmdline = file_of(ctx, "cmdline")
-    from_cmdline = (sysfs.last_parameter(cmdline, "memory_hotplug.memmap_on_memory")
-                    if cmdline is not None else None)
-    if param is not None:
-        where = path_of(ctx, "memmap_param")
-        try:
-            mode = sysfs.parse_memmap_mode(param)
-        except sysfs.SysfsError as error:
-            raise InputError(where, str(error)) from None
-        draft.set("kernel.memmap_on_memory", mode, f"{where} ({param.strip()})")
-        if from_cmdline is not None and _safe_mode(from_cmdline) not in (None, mode):
-            draft.notes.append(f"/proc/cmdline asks for memory_hotplug.memmap_on_memory="
-                               f"{from_cmdline} but the kernel reports {param.strip()}")
+    from_line = None if settings is None or settings.memmap_on_memory is None else \
+        settings.memmap_on_memory
+    if param is None:
+        if from_line is None:
+            draft.leave_out("kernel.memmap_on_memory", "neither the memory_hotplug module "
+                                                       "parameter nor a memory_hotplug."
+                                                       "memmap_on_memory= boot parameter was "
+                                                       "found")
         return
-    if from_cmdline is not None:
-        parsed = _safe_mode(from_cmdline)
-        if parsed is not None:
-            draft.set("kernel.memmap_on_memory", parsed,
-                      f"memory_hotplug.memmap_on_memory={from_cmdline} on "
-                      f"{path_of(ctx, 'cmdline')}")
-            return
-    draft.leave_out("kernel.memmap_on_memory", "neither the memory_hotplug module parameter nor "
-                                               "a memory_hotplug.memmap_on_memory= boot "
-                                               "parameter was found")
-
-
-def _safe_mode(text: str) -> str | None:
+    where = path_of(ctx, "memmap_param")
     try:
-        return sysfs.parse_memmap_mode(text)
-    except sysfs.SysfsError:
-        return None
+        mode = sysfs.parse_memmap_mode(param)
+    except sysfs.SysfsError as error:
+        raise InputError(where, str(error)) from None
+    if from_line is not None and from_line.value.value == mode:
+        return  # kernel.cmdline says it
+    draft.set("kernel.memmap_on_memory", mode, f"{where} ({param.strip()})")
+    if from_line is not None:
+        line = draft.get("kernel.cmdline")
+        assert isinstance(line, str)
+        kept = " ".join(arg.text for arg in all_args(line)
+                        if not parameq(arg.param, MEMMAP_PARAM))
+        draft.set("kernel.cmdline", kept, f"{path_of(ctx, 'cmdline')} without its "
+                                          f"{MEMMAP_PARAM} arguments")
+        draft.notes.append(f"{path_of(ctx, 'cmdline')} reads as {from_line.token} "
+                           f"({from_line.value.kernel_value}) but the kernel reports "
+                           f"{param.strip()}: the kernel's report is kept")
 
 
-def _cmdline(ctx: Context) -> None:
-    draft = ctx.draft
-    cmdline = file_of(ctx, "cmdline")
-    if cmdline is None:
-        draft.leave_out("kernel.crashkernel", f"no {path_of(ctx, 'cmdline')}")
-        return
-    where = path_of(ctx, "cmdline")
+def _crash_size(ctx: Context, settings: CmdlineSettings | None) -> None:
+    """``/sys/kernel/kexec_crash_size``: what the kernel holds now (it can be shrunk after
+    boot).  ``check`` charges what the command line reserves at IPL; a different size is a
+    note, and without a command line the file is the only source."""
     crash = file_of(ctx, "crash_size")
-    value = sysfs.last_parameter(cmdline, "crashkernel")
-    if (crash is not None and re.fullmatch(r"[0-9]{1,20}", crash.strip())
-            and int(crash) > 0):
-        draft.set("kernel.crashkernel", int(crash), f"{path_of(ctx, 'crash_size')}: the "
-                                                    f"reservation the kernel made")
-    elif value is not None:
-        try:
-            size, how = sysfs.crashkernel_size(value, ctx.online)
-        except sysfs.SysfsError as error:
-            draft.leave_out("kernel.crashkernel", f"{where}: {error}")
-        else:
-            if size:
-                draft.set("kernel.crashkernel", size, f"{how} on {where}")
-            else:
-                draft.notes.append(how)
-    else:
-        draft.notes.append(f"no crashkernel= on {where}: no kdump reservation")
-    mem = sysfs.last_parameter(cmdline, "mem")
-    if mem is not None:
-        draft.notes.append(f"mem={mem} on {where}: the kernel ignores memory, standby memory "
-                           f"included, above that limit; the block states above already show "
-                           f"its effect on online memory")
+    where = path_of(ctx, "crash_size")
+    if crash is None or not crash.strip().isdigit() or len(crash.strip()) > 20:
+        return
+    size = int(crash.strip())
+    if settings is None:
+        if size:
+            ctx.draft.set("kernel.crashkernel", size, f"{where}: the reservation the kernel made")
+        return
+    if settings.crashkernel is not None or size:
+        ctx.draft.notes.append(f"{where}: the kernel holds {format_size(size)} for kdump now; "
+                               f"check charges what the command line reserves at IPL")
 
 
 def footprint(ctx: Context) -> None:
