@@ -17,6 +17,7 @@ Exit status 0 when nothing was found, 1 otherwise.  Deterministic for a given se
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import re
@@ -123,7 +124,52 @@ def targets() -> list[Target]:
     found.append(_override_target())
     found.append(_special_files_target())
     found.extend(_sysroot_targets())
+    found.append(_cmdline_target())
     return found
+
+
+#: Seeds of the cmdline target: kernel command lines as /proc/cmdline, zipl.conf and BLS hold them.
+CMDLINE_SEEDS = [
+    b"root=/dev/dasda1 crashkernel=1G-4G:192M,4G-64G:256M,64G-:512M "
+    b"memory_hotplug.memmap_on_memory=1 mem=64G -- single",
+    b'BOOT_IMAGE=(hd0,gpt2)/vmlinuz root=UUID=1 "quoted arg=a b" crashkernel=auto cio_ignore=all',
+    b"memory-hotplug.memmap-on-memory=force transparent_hugepage=never memhp_default_state=online"
+    b"_movable vmcp_cma=8M cma=0 crashkernel=256M@16M crashkernel=512M,high",
+    b'x="unterminated crashkernel=0x10000000 mem=0x ""= = -- --', b"crashkernel=16E mem=99999E",
+]
+
+
+def _cmdline_target() -> Target:
+    """kernel.cmdline (memmapcalc.kernel.cmdline): the parser under every rule set and RAM size
+    never raises; a machine config carrying the line ends in a result or an InputError."""
+    from memmapcalc.config.load import load_bytes
+    from memmapcalc.errors import InputError
+    from memmapcalc.kernel import crashkernel
+    from memmapcalc.kernel.cmdline import Rules, read
+    from memmapcalc.model.evaluate import evaluate
+
+    rule_sets = [Rules(), Rules("bool", False), Rules("absent", False, True), Rules("bool", True)]
+    rams = [0, 1, 512 << 20, 16 << 30, (8 << 30) + (1 << 40), (1 << 64) - 1]
+
+    def run(raw: bytes) -> object:
+        line = raw.decode("utf-8", errors="replace")
+        for rules in rule_sets:
+            settings = read(line, rules)
+            if settings.crashkernel is not None:
+                for ram in rams:
+                    if crashkernel.reserve(settings.crashkernel.value, ram, "RAM").size < 0:
+                        raise Finding("a negative crashkernel reservation")
+        for version in ("6.8.0-31-generic", "5.14.0-503.40.1.el9_5.s390x", "4.18"):
+            config = json.dumps({"memory": {"online": "16G", "standby": "64G"},
+                                 "kernel": {"version": version, "cmdline": line}})
+            for loaded in load_bytes(config.encode(), "fuzz.json", "json"):
+                if loaded.machine is not None:
+                    evaluate(loaded.machine)
+                elif not isinstance(loaded.error, InputError):
+                    raise Finding("a Loaded without machine and without InputError")
+        return None
+
+    return Target("cmdline", run, list(CMDLINE_SEEDS))
 
 
 #: What a fuzzed directory entry can be (issue 11, 4: special files must be refused or read

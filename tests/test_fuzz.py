@@ -29,7 +29,8 @@ def test_short_fuzz_run_finds_nothing() -> None:
     assert "fuzzed 1800 inputs" in lines[0]
     names = {t.name for t in fuzz.targets()}
     assert {"load-yaml", "load-toml", "load-json", "special-files", "probe-sysroot",
-            "import-lsmem", "import-zvm", "import-hmc", "set-override", "render-names"} <= names
+            "import-lsmem", "import-zvm", "import-hmc", "set-override", "render-names",
+            "cmdline"} <= names
 
 
 def test_special_files_target_catches_a_blocking_reader(monkeypatch) -> None:  # type: ignore[no-untyped-def]
