@@ -92,7 +92,8 @@ def apply(machine: Machine, identity: KernelIdentity | None) -> Applied:
     if settings.memmap_on_memory is not None:
         values["memmap_on_memory"] = settings.memmap_on_memory.value
         notes.append(f"kernel.cmdline sets {settings.memmap_on_memory.token} "
-                     f"(memmap_on_memory {settings.memmap_on_memory.value.kernel_value})")
+                     f"(memmap_on_memory {settings.memmap_on_memory.value.kernel_value})"
+                     + _unbuilt(machine, settings.memmap_on_memory.value))
     crash = _crash(machine, settings, notes)
     if crash is not None:
         values["crashkernel"] = crash
@@ -119,6 +120,21 @@ def apply(machine: Machine, identity: KernelIdentity | None) -> Applied:
     if cma_note is not None:
         notes.append(cma_note)
     return Applied(notes=tuple(notes), **values)  # type: ignore[arg-type]
+
+
+def _unbuilt(machine: Machine, mode: MemmapMode) -> str:
+    """s390 builds the parameter only with CONFIG_MHP_MEMMAP_ON_MEMORY, which needs the arch
+    to select ARCH_MHP_MEMMAP_ON_MEMORY_ENABLE: the same 6.9 series (or backport) that lets
+    sclp put the standby memmap on the blocks."""
+    if machine.arch != "s390x" or mode is MemmapMode.OFF:
+        return ""
+    identity = None if machine.kernel.version is None else _identify(machine.kernel.version)
+    behaviour, _ = s390_kernel(machine.kernel_version, identity)
+    has = (behaviour.sclp_memmap_on_memory if machine.kernel.s390_memmap_on_memory is None
+           else machine.kernel.s390_memmap_on_memory)
+    return "" if has else ("; this s390 kernel is built without CONFIG_MHP_MEMMAP_ON_MEMORY "
+                           "(s390 enables it with the 6.9 series), so the parameter is unknown "
+                           "to it and changes nothing")
 
 
 def _key_crash_note(machine: Machine, settings: CmdlineSettings | None) -> tuple[str, ...]:

@@ -20,7 +20,6 @@ Formats, from the Linux sources and util-linux ``sys-utils/lsmem.c`` (see
 from __future__ import annotations
 
 import re
-import shlex
 from dataclasses import dataclass
 
 # ASCII only, bounded: int() would also read Arabic-Indic or full-width digits and '_', and
@@ -135,18 +134,11 @@ def machine_of_cpuinfo(text: str) -> str | None:
 
 
 def kernel_parameters(cmdline: str) -> list[tuple[str, str | None]]:
-    """``/proc/cmdline`` as (name, value) pairs, stopping at ``--`` (the rest is for init)."""
-    try:
-        words = shlex.split(cmdline)
-    except ValueError:
-        words = cmdline.split()
-    out: list[tuple[str, str | None]] = []
-    for word in words:
-        if word == "--":
-            break
-        name, equals, value = word.partition("=")
-        out.append((name, value if equals else None))
-    return out
+    """``/proc/cmdline`` as (name, value) pairs, stopping at ``--`` (the rest is for init):
+    the kernel's own tokenising (memmapcalc.kernel.cmdline_text, lib/cmdline.c next_arg())."""
+    from memmapcalc.kernel.cmdline_text import kernel_args
+
+    return [(arg.param, arg.value) for arg in kernel_args(cmdline)]
 
 
 def last_parameter(cmdline: str, name: str) -> str | None:

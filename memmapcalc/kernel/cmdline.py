@@ -134,6 +134,11 @@ def read(cmdline: str, rules: Rules) -> CmdlineSettings:
         "cma": _cma(args, notes),
         "vmcp_cma": _vmcp_cma(args, notes),
     }
+    mem = values["mem"]
+    if isinstance(mem, Setting) and len(args) < len(all_args(cmdline)) and \
+            _after_double_dash(cmdline, mem.token):
+        notes.append(f"{mem.token} comes after --: the s390 decompressor still reads it "
+                     f"(arch/s390/boot/ipl_parm.c loops over the whole line)")
     crash = crashkernel.last_crashkernel(cmdline)
     crash_setting = None
     if crash is not None:
@@ -146,6 +151,14 @@ def read(cmdline: str, rules: Rules) -> CmdlineSettings:
     return CmdlineSettings(crashkernel=crash_setting,
                            crashkernel_suffixed=crashkernel.suffixed_crashkernel(cmdline),
                            notes=tuple(notes), **values)  # type: ignore[arg-type]
+
+
+def _after_double_dash(cmdline: str, token: str) -> bool:
+    """The last ``mem=`` argument (the one that wins) is after the bare ``--``."""
+    args = all_args(cmdline)
+    last = max(i for i, arg in enumerate(args) if arg.param == "mem" and arg.value is not None)
+    stop = next(i for i, arg in enumerate(args) if arg.value is None and arg.param == "--")
+    return last > stop and args[last].text == token
 
 
 def _memmap(args: list[Arg], rules: Rules, notes: list[str]) -> Setting[MemmapMode] | None:

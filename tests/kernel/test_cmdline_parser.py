@@ -49,6 +49,8 @@ def test_double_dash_ends_kernel_parameters_but_not_the_s390_decompressor() -> N
     assert read(line, NEW).memmap_on_memory is None  # after --: for init
     mem = read(line, NEW).mem
     assert mem is not None and mem.value == 2 * GiB  # ipl_parm.c loops over the whole line
+    assert read(line, NEW).notes == ("mem=2G comes after --: the s390 decompressor still reads "
+                                     "it (arch/s390/boot/ipl_parm.c loops over the whole line)",)
     assert kernel_args("a -- -- b") == [Arg("a", None)]
     assert kernel_args("a --=x b") == [Arg("a", None), Arg("--", "x"), Arg("b", None)]
 

@@ -41,8 +41,12 @@ def test_memmap_on_memory_from_the_command_line(tmp_path: Path) -> None:
     for tag in ("mainline", "rhel9"):
         assert r[tag]["verdict"] == "fail" and r[tag]["memmap_on_memory"] is False
         assert r[tag]["charged_at_ipl"]["standby_memmap"] == 4096 * 4 * MiB
-    note = ("kernel.cmdline sets memory_hotplug.memmap_on_memory=1 (memmap_on_memory Y)")
-    assert all(note in r[tag]["notes"] for tag in r)
+    note = "kernel.cmdline sets memory_hotplug.memmap_on_memory=1 (memmap_on_memory Y)"
+    assert note in r["ubuntu"]["notes"]
+    unbuilt = (f"{note}; this s390 kernel is built without CONFIG_MHP_MEMMAP_ON_MEMORY (s390 "
+               f"enables it with the 6.9 series), so the parameter is unknown to it and changes "
+               f"nothing")
+    assert unbuilt in r["mainline"]["notes"] and unbuilt in r["rhel9"]["notes"]
 
 
 def test_crashkernel_ranges_charge_256m_on_16g_in_cmdline_and_key(tmp_path: Path) -> None:
