@@ -150,3 +150,44 @@ def test_rhel_cma_and_s390_high_suffix_are_notes(tmp_path: Path) -> None:
             "CONFIG_DMA_CMA, so cma= is an unknown parameter" in r["notes"])
     assert ("kernel.cmdline: crashkernel=512M,high is not read on s390 (reserve_crashkernel() "
             "passes parse_crashkernel() no high/low)" in r["notes"])
+
+
+def test_other_architectures(tmp_path: Path) -> None:
+    """x86_64: memhp_default_state= is kernel.auto_online, crashkernel ranges resolve against
+    the boot memory (memblock_phys_mem_size()), not boot memory plus DIMMs."""
+    dimms = {"online": "1G", "dimms": ["32G", "32G"]}
+    machines = [
+        {"name": "cmdline", "arch": "x86_64", "memory": dimms,
+         "kernel": {"version": "6.1", "cmdline": "memhp_default_state=online "
+                                                 "crashkernel=512M-2G:64M,2G-:128M"}},
+        {"name": "keys", "arch": "x86_64", "memory": dimms,
+         "kernel": {"version": "6.1", "auto_online": "online", "crashkernel": "64M"}},
+    ]
+    r = _results(tmp_path, machines)
+    assert r["cmdline"]["charged_at_ipl"] == r["keys"]["charged_at_ipl"]
+    assert r["cmdline"]["verdict"] == r["keys"]["verdict"] == "warn"
+    assert r["cmdline"]["charged_at_ipl"]["crashkernel"] == 64 * MiB
+
+
+@pytest.mark.parametrize(("arch", "memory", "line", "message"), [
+    ("x86_64", {"online": "4G"}, "mem=2G",
+     "mem=2G in kernel.cmdline: mem= is modelled for s390x only; on x86_64 write the memory the "
+     "kernel uses as memory.online and remove mem="),
+    ("ppc64le", {"online": "4G"}, "memhp_default_state=online",
+     "memhp_default_state=online in kernel.cmdline: onlining at add time is not modelled for "
+     "ppc64le; remove it to check the machine with hot-added memory offline"),
+    ("s390x", {"online": "4G", "standby": "4G"}, "memhp_default_state=online_movable",
+     "memhp_default_state=online_movable in kernel.cmdline: this kernel adds standby memory at "
+     "IPL and would online every block as it is added (mm/memory_hotplug.c "
+     "add_memory_resource()); memmapcalc models standby offline at IPL — remove it, or write "
+     "memhp_default_state=offline"),
+])
+def test_unmodelled_parameters_are_refused_by_name(write, arch: str,  # type: ignore[no-untyped-def]
+                                                   memory: dict[str, Any], line: str,
+                                                   message: str) -> None:
+    path = write("m.yaml", yaml.safe_dump({"arch": arch, "memory": memory,
+                                           "kernel": {"version": "6.8", "cmdline": line}}))
+    run = run_cli("check", "-f", "json", "--config", str(path))
+    assert run.returncode == 2, run.stdout
+    error = json.loads(run.stdout)["results"][0]["error"]
+    assert error.startswith(f"{path}: kernel.cmdline (line ") and error.endswith(message)
