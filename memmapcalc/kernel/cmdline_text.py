@@ -130,8 +130,9 @@ def memparse(text: str) -> tuple[int, str]:
 def kstrtobool(text: str | None, true_false: bool) -> bool | None:
     """lib/kstrtox.c ``kstrtobool()``: only the first character counts (two for ``on``/
     ``off``); None where the kernel returns -EINVAL.  ``true_false``: the kernel also takes
-    t/T/f/F (mainline from 6.0, "lib/kstrtox.c: Add "false"/"true" support to kstrtobool()";
-    RHEL 9.3 on); older kernels have only y/Y/1, n/N/0 and o[nNfF]."""
+    t/T/f/F ("lib/kstrtox.c: Add "false"/"true" support to kstrtobool()", v3 posted July 2022,
+    so the 6.0 merge window — inferred, not pinned to a tag; RHEL 9.3 on, read in its source);
+    older kernels have only y/Y/1, n/N/0 and o[nNfF] (RHEL 8.10, 9.0-9.2 source)."""
     if not text:
         return None
     first = text[0]
