@@ -44,7 +44,7 @@ def _message(error: dict[str, Any], loc: tuple[Any, ...]) -> str:
     kind, value = error["type"], error.get("input")
     if kind == "extra_forbidden":
         accepted = ", ".join(_accepted_keys(loc[:-1]))
-        return f"unknown key {loc[-1]!r}; accepted here: {accepted}"
+        return f"unknown key {loc[-1]!r}; accepted: {accepted}"
     if kind == "missing":
         return "required key is missing"
     if kind == "value_error":

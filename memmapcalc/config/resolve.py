@@ -60,6 +60,8 @@ def _s390(machine: Machine, identity: KernelIdentity | None) -> Params:
         backports=backports,
         arch=machine.arch,
         profile=s390x.PROFILE,
+        platform=machine.platform,
+        vmcp_cma_size=kernel.vmcp_cma,
         **shared_fields(machine),
     )
 

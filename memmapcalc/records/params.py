@@ -81,6 +81,11 @@ class Params:
     kernel_identity: KernelIdentity | None = None
     #: names of the identity's backports folded onto ``behaviour`` (fields it has)
     backports: tuple[str, ...] = ()
+    # --- platform (s390x): memmapcalc.arch.s390x.platforms
+    #: the config's ``platform`` (zvm, lpar, kvm), None when not given
+    platform: str | None = None
+    #: the config's ``kernel.vmcp_cma`` (None: CONFIG_VMCP_CMA_SIZE); reserved under z/VM
+    vmcp_cma_size: int | None = None
 
     @property
     def version_assumed(self) -> bool:

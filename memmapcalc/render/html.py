@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from typing import Any, TextIO
 
 from memmapcalc.errors import MemmapcalcError
+from memmapcalc.records.budget import SHOWN_IF_CHARGED
 from memmapcalc.render import RenderOptions
 from memmapcalc.render.findings import error_message, headline, words
 from memmapcalc.render.markdown import show_controls
@@ -28,6 +29,7 @@ LABELS = {
     "kernel_image": "kernel image",
     "initramfs": "initramfs",
     "crashkernel": "crashkernel",
+    "cma": "CMA area (z/VM vmcp)",
     "online_memmap": "memmap of online memory",
     "standby_memmap": "memmap of standby memory",
     "page_tables": "page tables",
@@ -76,7 +78,9 @@ def bar(r: dict[str, Any]) -> dict[str, Any]:
     scale = max(online, required, 1)
     segments, x = [], 0.0
     w = words(r)
-    for index, (key, value) in enumerate(r["charged_at_ipl"].items()):
+    shown = [(key, value) for key, value in r["charged_at_ipl"].items()
+             if value or key not in SHOWN_IF_CHARGED]
+    for index, (key, value) in enumerate(shown):
         width = value * BAR_WIDTH / scale
         segments.append({"key": key, "label": w.get(key, LABELS.get(key, key)),
                          "value": value, "size": human_size(value),
