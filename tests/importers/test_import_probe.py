@@ -108,7 +108,7 @@ def test_linux_619_firmware_tree(tmp_path: Path, invoke: Invoke) -> None:
     result = invoke("probe", "--sysroot", str(tmp_path), "-f", "json")
     assert result.code == 0, result.err
     assert json.loads(result.out) == {
-        "name": "LNX619", "arch": "s390x",
+        "name": "LNX619", "arch": "s390x", "platform": "zvm",  # VM00 Control Program: z/VM
         "memory": {"online": "2G", "standby": "1G", "increment": "2M", "block_size": "128M"},
         "cpu": {"edat1": True, "edat2": True},
         "kernel": {"version": "6.19.0-1-s390x", "memmap_on_memory": "on",
