@@ -124,3 +124,14 @@ def test_every_platform_row_names_its_source() -> None:
     assert [name for name, row in PLATFORMS.items() if row.vmcp_cma] == ["zvm"]
     assert [name for name, row in PLATFORMS.items() if not row.sclp_standby] == ["kvm"]
     assert all(row.source for row in PLATFORMS.values())
+
+
+def test_a_kvm_guest_has_no_max_standby_and_says_why(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    config = tmp_path / "kvm01.yaml"
+    config.write_text("platform: kvm\nmemory: {online: 2G}\nkernel: {version: '6.8'}\n")
+    result = json.loads(cli("check", "-f", "json", str(config)).stdout)["results"][0]
+    assert result["max_standby"] is None and result["verdict"] == "pass"
+    assert any(n.startswith("no max_standby: a KVM guest has no standby memory")
+               for n in result["notes"])
+    text = cli("check", str(config)).stdout
+    assert "max standby none (no standby memory on this platform);" in text

@@ -29,7 +29,8 @@ def zvm(online: int, standby: int, name: str | None) -> tuple[Command, ...]:
     size = zvm_size(online, up=True)
     define = f"DEFINE STORAGE AS {size}" + (f" STANDBY {zvm_size(standby)}" if standby else "")
     return (Command("z/VM directory", f"STORAGE {size}"),
-            Command("z/VM directory", f"MAXSTORAGE {zvm_size(online + standby, up=True)}"),
+            Command("z/VM directory", f"MAXSTORAGE {zvm_size(online + standby, up=True)}",
+                    "at least storage + standby"),
             *((Command("z/VM directory", f"COMMAND {define}"),) if standby else ()),
             Command("CP", define, "resets the guest: IPL it afterwards"))
 

@@ -75,6 +75,13 @@ def platform_shown(name: str | None) -> str:
     return "" if name is None or name not in PLATFORMS else f"{PLATFORMS[name].label}, "
 
 
+def has_standby(name: str | None) -> bool:
+    """Whether the platform can have standby memory (a KVM guest cannot)."""
+    from memmapcalc.arch.s390x.platforms import PLATFORMS
+
+    return name not in PLATFORMS or PLATFORMS[name].sclp_standby
+
+
 def command_lines(commands: Any) -> list[str]:
     """A fix's commands, one line each: ``CP: DEFINE STORAGE AS 4528M STANDBY 252G  (resets
     the guest: IPL it afterwards)``."""

@@ -22,6 +22,7 @@ from memmapcalc.records.budget import SHOWN_IF_CHARGED
 from memmapcalc.render import RenderOptions
 from memmapcalc.render.findings import (
     command_lines,
+    has_standby,
     headline,
     kernel_shown,
     platform_shown,
@@ -155,9 +156,14 @@ def _percent(value: int, whole: int) -> str:
 
 def _limits_line(r: dict[str, Any]) -> str:
     w = words(r)
-    standby = (f"none (fails even without {w['standby']})" if r["max_standby"] is None else
-               human_size(r["max_standby"]) + (" (limit, see note)" if r["max_standby_capped"]
-                                               else ""))
+    if not has_standby(r.get("platform")):  # a KVM guest: no standby to bound (see note)
+        standby = "none (no standby memory on this platform)"
+    elif r["max_standby"] is None:
+        standby = f"none (fails even without {w['standby']})"
+    else:
+        standby = (
+            human_size(r["max_standby"]) + (" (limit, see note)" if r["max_standby_capped"]
+                                            else ""))
     online = "none" if r["min_online"] is None else human_size_at_least(r["min_online"])
     return f"max {w['standby']} {standby}; min {w['online']} {online}"
 

@@ -122,8 +122,10 @@ def platform_notes(p: Params) -> list[str]:
     if p.platform is None:
         return ["platform not given: no z/VM vmcp CMA area charged (right for an LPAR or a KVM "
                 "guest); a z/VM guest reserves 4 MiB more: set platform: zvm"]
-    row = platform(p.platform)
+    row, out = platform(p.platform), []
     if p.vmcp_cma_size is not None and not row.vmcp_cma:
-        return [f"kernel.vmcp_cma has no effect on platform {p.platform}: vmcp_cma_reserve() "
-                f"reserves it only under z/VM"]
-    return []
+        out.append(f"kernel.vmcp_cma has no effect on platform {p.platform}: "
+                   f"vmcp_cma_reserve() reserves it only under z/VM")
+    if not row.sclp_standby:
+        out.append(f"no max_standby: a {row.label} has no standby memory ({row.source})")
+    return out
