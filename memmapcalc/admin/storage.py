@@ -47,7 +47,8 @@ def kvm(online: int, standby: int, name: str | None) -> tuple[Command, ...]:
     if standby:  # a KVM guest has no standby memory (config semantics refuses it)
         return ()
     domain, size = name or "<domain>", mib_or_gib(online)
-    return (Command("shell", f"virsh setmaxmem {domain} {size} --config"),
+    return (Command("shell", f"virsh setmaxmem {domain} {size} --config",
+                    "the persistent definition: takes effect at the next start of the domain"),
             Command("shell", f"virsh setmem {domain} {size} --config"),
             Command("libvirt domain XML", f"<memory unit='MiB'>{online >> 20}</memory> "
                                           f"<currentMemory unit='MiB'>{online >> 20}"
