@@ -97,8 +97,6 @@ def test_json_carries_platform_last_and_text_names_it(cli, tmp_path: Path) -> No
     ("platform: kvm\nmemory: {online: 4G, standby: 8G}\n",
      "memory.standby (line 2, column 31): 8G on platform kvm: a KVM guest has no standby "
      "memory (QEMU hw/s390x/sclp.c read_SCP_info(): rnsize = 1"),
-    ("platform: kvm\nmemory: {online: 4G, increment: 8M}\n",
-     "memory.increment (line 2, column 33): 8M on platform kvm: a KVM guest reports 1M"),
     ("arch: x86_64\nplatform: zvm\nmemory: {online: 4G}\n",
      "platform (line 2, column 11): zvm does not apply to arch x86_64"),
     ("platform: zVM\nmemory: {online: 4G}\n",

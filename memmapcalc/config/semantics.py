@@ -182,11 +182,6 @@ def _check_platform(machine: Machine) -> None:
                          f"{machine.platform}: a {row.label} has no standby memory ({row.source}; "
                          f"its hot-plug is virtio-mem, which memmapcalc does not model); write "
                          f"standby: 0, or the platform it really runs on")
-    if row.increment is not None and machine.memory.increment not in (None, row.increment):
-        raise FieldError("memory.increment", f"{format_size(machine.memory.increment or 0)} on "
-                         f"platform {machine.platform}: a {row.label} reports "
-                         f"{format_size(row.increment)} ({row.source}); write "
-                         f"{format_size(row.increment)} or leave it out")
 
 
 def _check_footprint(machine: Machine) -> None:

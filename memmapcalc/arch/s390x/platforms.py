@@ -16,11 +16,14 @@ What differs at IPL, each read in the kernel source:
   (same code in RHEL 8.10 / 4.18 and RHEL 10.0 / 6.12).  CMA pages serve only movable
   allocations (mm/page_alloc.c ``gfp_to_alloc_flags_cma()``), so the memmap, page tables
   and metadata of standby memory cannot use them: charged in full.
-* **KVM: no SCLP standby memory, a 1 MiB increment.**  QEMU's ``read_SCP_info()``
-  (hw/s390x/sclp.c) sets ``rnsize = 1`` and says "We don't support standby memory"
-  (hot-plug under KVM is virtio-mem); with rzm = 1 MiB the kernel's
+* **KVM: no SCLP standby memory, a small increment.**  QEMU's ``read_SCP_info()``
+  (hw/s390x/sclp.c) sets ``rnsize = 1`` (1 MiB, since the 2025 removal of
+  ``SCLPDevice::increment_size``) and says "We don't support standby memory" (hot-plug
+  under KVM is virtio-mem).  Older QEMU grew the increment for large guests (``rnsize = 1
+  << shift`` until ``rnmax`` ≤ 65535; the s390-ccw-virtio-4.2 machine's
+  ``fixup_ram_size``), which stays below a section up to 8 TiB of RAM, so the kernel's
   ``memory_block_size_bytes()`` = max(MIN_MEMORY_BLOCK_SIZE, rzm) is the section size,
-  which is what an absent ``memory.increment`` already gives.
+  what an absent ``memory.increment`` already gives; a given increment is taken as is.
 * LPAR: nothing of its own (the firmware's increment and reserved storage are inputs).
 """
 
@@ -59,7 +62,8 @@ class Platform:
     vmcp_cma: bool
     #: the hypervisor can report SCLP standby (reserved) storage
     sclp_standby: bool
-    #: the storage increment (rzm) the hypervisor reports, when it is fixed (KVM: 1 MiB)
+    #: the storage increment (rzm) current versions of the hypervisor report (QEMU: 1 MiB);
+    #: documentation only: ``memory.increment`` is taken as given
     increment: int | None
     #: where that is read
     source: str
