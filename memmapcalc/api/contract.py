@@ -15,13 +15,20 @@ from memmapcalc.model.evaluate import Evaluation
 from memmapcalc.records.budget import CHARGED_ITEMS
 from memmapcalc.records.params import Params
 
+
+def fixes_list(evaluation: Evaluation, name: str | None = None) -> list[dict[str, Any]]:
+    """``fixes``: each advice with its change and the admin's commands."""
+    from memmapcalc.admin.commands import fix_dicts
+
+    return fix_dicts(evaluation.fixes, list(evaluation.advice), evaluation.params, name)
+
 SCHEMA_VERSION = 1
 
 #: Every result has these keys, in this order (errors carry ``None`` for the numbers).
 RESULT_KEYS = ("name", "path", "arch", "verdict", "ipl", "error", "kernel", "block_size",
                "standby_blocks", "memmap_per_block", "memmap_on_memory", "charged_at_ipl",
                "required", "online", "standby", "margin", "max_standby", "max_standby_capped",
-               "min_online", "advice", "notes")
+               "min_online", "advice", "notes", "platform", "fixes")
 
 
 def result_dict(loaded: Loaded, evaluation: Evaluation, explain: bool = False) -> dict[str, Any]:
@@ -49,6 +56,8 @@ def result_dict(loaded: Loaded, evaluation: Evaluation, explain: bool = False) -
         "min_online": None if evaluation.min_online is None else evaluation.min_online.value,
         "advice": list(evaluation.advice),
         "notes": list(evaluation.notes),
+        "platform": p.platform,
+        "fixes": fixes_list(evaluation, loaded.name),
     }
     if explain:
         from memmapcalc.explain import explanation
@@ -74,7 +83,7 @@ def error_dict(loaded: Loaded) -> dict[str, Any]:
     """The contract's result object for a machine that could not be read."""
     result: dict[str, Any] = dict.fromkeys(RESULT_KEYS)
     result.update(name=loaded.name, path=loaded.source, verdict="error",
-                  error=str(loaded.error), advice=[], notes=[])
+                  error=str(loaded.error), advice=[], notes=[], fixes=[])
     return result
 
 

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from memmapcalc.config.load import Loaded
     from memmapcalc.model.after_ipl.bringup import AfterIpl, Bringup
     from memmapcalc.model.plan.plan import Change, Column, Plan
+    from memmapcalc.records.params import Params
 
 #: Plan documents have their own schema version (the check contract is separate).
 SCHEMA_VERSION = 1
@@ -57,14 +58,18 @@ def other_arch(loaded: Loaded, arch: str) -> dict[str, Any]:
 def plan_dict(name: str, path: str, planned: Plan) -> dict[str, Any]:
     """One machine's plan as plain data (sizes in bytes)."""
     evaluation = planned.evaluation
+
+    def change(c: Change) -> dict[str, Any]:
+        return _change_dict(c, planned.params, name)
+
     return {
         "name": name, "path": path, "verdict": evaluation.verdict, "ipl": evaluation.ipl,
         "error": None, "arch": "s390x",
         "zone": planned.after_ipl.zone.value,
         "behaviours": [_column_dict(column) for column in planned.columns],
-        "cheapest": None if planned.cheapest is None else _change_dict(planned.cheapest),
-        "changes": [_change_dict(change) for change in planned.changes],
-        "limits": [_change_dict(change) for change in planned.limits],
+        "cheapest": None if planned.cheapest is None else change(planned.cheapest),
+        "changes": [change(c) for c in planned.changes],
+        "limits": [change(c) for c in planned.limits],
         "after_ipl": _after_dict(planned.after_ipl),
     }
 
@@ -95,10 +100,15 @@ def _column_dict(column: Column) -> dict[str, Any]:
     return out
 
 
-def _change_dict(change: Change) -> dict[str, Any]:
+def _change_dict(change: Change, p: Params, name: str) -> dict[str, Any]:
+    """One change, with the admin's commands for the machine ``p`` (its platform and boot
+    loader; the sizes and kernel are the change's)."""
+    from memmapcalc.admin.commands import commands
+
     return {"kind": change.kind, "rank": change.rank, "text": change.text,
             "config_edits": dict(change.edits), "verdict": change.verdict,
-            "margin": change.margin, "minimal": change.minimal, "evidence": change.evidence}
+            "margin": change.margin, "minimal": change.minimal, "evidence": change.evidence,
+            "commands": [c.as_dict() for c in commands(change.fix, p, name)]}
 
 
 def _after_dict(after: AfterIpl) -> dict[str, Any]:

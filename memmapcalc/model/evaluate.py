@@ -8,6 +8,7 @@ from memmapcalc.config.model import Machine
 from memmapcalc.config.resolve import resolve
 from memmapcalc.explained import Explained
 from memmapcalc.records.budget import Budget
+from memmapcalc.records.fixes import Fix
 from memmapcalc.records.params import Params
 from memmapcalc.records.verdict import verdict
 
@@ -24,6 +25,8 @@ class Evaluation:
     min_online: Explained[int] | None
     advice: list[str]
     notes: list[str] = field(default_factory=list)
+    #: the fixes behind ``advice``, one each, in its order (memmapcalc.records.fixes)
+    fixes: tuple[Fix, ...] = ()
 
     @property
     def ipl(self) -> bool:
@@ -44,6 +47,6 @@ def evaluate_params(p: Params) -> Evaluation:
     standby_limit, capped = profile.max_standby(p, result)
     online_limit = profile.min_online(p, result)
     standby_x, online_x = profile.limits(p, result, standby_limit, capped, online_limit)
-    advice = profile.advise(p, online_limit, standby_limit) if outcome == "fail" else []
-    return Evaluation(p, result, outcome, standby_x, capped, online_x, advice,
-                      profile.notes(p, result, capped))
+    fixes = tuple(profile.advise(p, online_limit, standby_limit)) if outcome == "fail" else ()
+    return Evaluation(p, result, outcome, standby_x, capped, online_x,
+                      [fix.text for fix in fixes], profile.notes(p, result, capped), fixes)

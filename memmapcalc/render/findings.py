@@ -67,6 +67,28 @@ def kernel_shown(kernel: dict[str, Any]) -> str:
     return f"{release} ({distribution})" if distribution else release
 
 
+def platform_shown(name: str | None) -> str:
+    """``z/VM guest, `` for the kernel line; nothing when the platform was not given (a note
+    says what was assumed)."""
+    from memmapcalc.arch.s390x.platforms import PLATFORMS
+
+    return "" if name is None or name not in PLATFORMS else f"{PLATFORMS[name].label}, "
+
+
+def has_standby(name: str | None) -> bool:
+    """Whether the platform can have standby memory (a KVM guest cannot)."""
+    from memmapcalc.arch.s390x.platforms import PLATFORMS
+
+    return name not in PLATFORMS or PLATFORMS[name].sclp_standby
+
+
+def command_lines(commands: Any) -> list[str]:
+    """A fix's commands, one line each: ``CP: DEFINE STORAGE AS 4528M STANDBY 252G  (resets
+    the guest: IPL it afterwards)``."""
+    return [f"{c['where']}: {c['command']}" + (f"  ({c['note']})" if c.get("note") else "")
+            for c in commands]
+
+
 def details(r: dict[str, Any]) -> list[str]:
     """Further lines: the kernel behaviour, limits, each fix and note (none for errors)."""
     if r["verdict"] == "error":

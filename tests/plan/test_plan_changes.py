@@ -63,7 +63,7 @@ def test_lnx01_cheapest_is_more_online_memory(cli) -> None:  # type: ignore[no-u
     assert [c["text"] for c in planned["changes"]] == [
         "raise online memory to 4528M (+432M)",
         "lower standby memory to 231168M (-26880M)",
-        "boot a kernel ≥ 6.9 with memory_hotplug.memmap_on_memory=Y (standby blocks then carry "
+        "boot a kernel ≥ 6.9 with memory_hotplug.memmap_on_memory=1 (standby blocks then carry "
         "their own memmap)",
         "boot a kernel ≥ 6.19 (standby memory is no longer added at IPL; configure it later with "
         "chmem)",
@@ -83,7 +83,7 @@ def test_lpar_cheapest_is_the_boot_parameter(cli) -> None:  # type: ignore[no-un
     planned = plan_json(cli, "configs/lpar-2g-increments.yaml")["plans"][0]
     cheapest = planned["cheapest"]
     assert (cheapest["kind"], cheapest["rank"]) == ("memmap_on_memory", 1)
-    assert cheapest["text"] == ("boot with memory_hotplug.memmap_on_memory=Y "
+    assert cheapest["text"] == ("boot with memory_hotplug.memmap_on_memory=1 "
                                 "(kernel.memmap_on_memory: on)")
     assert cheapest["config_edits"] == {"kernel.memmap_on_memory": "on"}
     assert cheapest["evidence"].startswith("as configured it fails (margin -1024491520 B)")
@@ -97,7 +97,7 @@ def test_force_is_suggested_when_y_is_refused(cli, tmp_path) -> None:  # type: i
     cheapest = planned["cheapest"]
     assert cheapest["text"] == ("boot with memory_hotplug.memmap_on_memory=force, wasting 2M per "
                                 "block (kernel.memmap_on_memory: force)")
-    assert "memmap_on_memory=Y fails" in cheapest["evidence"]
+    assert "memmap_on_memory=1 fails" in cheapest["evidence"]
 
 
 def test_passing_machine_limits_are_headroom(cli) -> None:  # type: ignore[no-untyped-def]

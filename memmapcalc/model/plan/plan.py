@@ -12,8 +12,8 @@ key                 mainline   what IPL does with standby memory
 ==================  =========  ==================================================
 boot-add            ≤ 6.8      adds every block, memmap from online memory
 boot-add-mom-off    6.9–6.18   adds every block; sclp asks for memmap-on-memory
-                               (EDAT1 only) but ``memory_hotplug.memmap_on_memory=N``
-boot-add-mom-on     6.9–6.18   … with ``=Y``: memmap on the block itself
+                               (EDAT1 only) but ``memory_hotplug.memmap_on_memory=0``
+boot-add-mom-on     6.9–6.18   … with ``=1``: memmap on the block itself
 boot-add-mom-force  6.9–6.18   … with ``=force``: memmap rounded up to pageblocks
 deferred            ≥ 6.19     adds nothing; blocks are configured after IPL
 ==================  =========  ==================================================
@@ -36,6 +36,7 @@ from memmapcalc.kernel.modes import MemmapMode, StandbyHandling
 from memmapcalc.model.after_ipl.bringup import DEFAULT_ZONE, AfterIpl, Zone, after_ipl
 from memmapcalc.model.evaluate import Evaluation, evaluate_params
 from memmapcalc.model.plan.variants import Edit, Refuses, Variant, variants
+from memmapcalc.records.fixes import Fix, FixKind, memmap_parameter
 from memmapcalc.records.params import Params, config_size, footprint_hint, online_edits
 from memmapcalc.records.verdict import budget, passes, verdict
 from memmapcalc.units import MiB, format_size
@@ -60,6 +61,23 @@ class Change:
     #: standby); for parameters and kernels: the machine without the change fails
     minimal: bool
     evidence: str
+    #: kernel parameters the change boots with (memmapcalc.records.fixes.memmap_parameter)
+    parameters: tuple[str, ...] = ()
+
+    @property
+    def fix(self) -> Fix:
+        """The change as a fix record (for the admin's commands): the machine's sizes and
+        kernel after it."""
+        kind = _FIX_KINDS[self.kind]
+        kernel = (None if kind is not FixKind.KERNEL or self.params.version is None
+                  else str(self.params.version))
+        return Fix(kind, self.text, self.params.online, self.params.standby, self.parameters,
+                   kernel)
+
+
+#: Change.kind -> what the fix changes (records.fixes.FixKind).
+_FIX_KINDS = {"memmap_on_memory": FixKind.PARAMETER, "online": FixKind.RAISE_ONLINE,
+              "standby": FixKind.LOWER_STANDBY, "kernel": FixKind.KERNEL}
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,9 +148,10 @@ def _checked(p: Params) -> tuple[str, int]:
 
 
 def _change(kind: str, rank: int, text: str, edits: list[Edit], q: Params, minimal: bool,
-            evidence: str) -> Change:
+            evidence: str, parameters: tuple[str, ...] = ()) -> Change:
     outcome, margin = _checked(q)
-    return Change(kind, rank, text, tuple(edits), q, outcome, margin, minimal, evidence)
+    return Change(kind, rank, text, tuple(edits), q, outcome, margin, minimal, evidence,
+                  parameters)
 
 
 def _online_limit(p: Params, evaluation: Evaluation) -> Change | None:
@@ -191,7 +210,7 @@ def _parameter_change(p: Params) -> list[Change]:
     ``memory_block_memmap_on_memory_pages()``).
 
     Example: configs/lpar-2g-increments.yaml (6.12, EDAT1) fails by 921 MiB with N; with
-    ``=Y`` each 2 GiB block keeps its 32 MiB memmap and it passes.  A 6.15 KVM guest with
+    ``=1`` each 2 GiB block keeps its 32 MiB memmap and it passes.  A 6.15 KVM guest with
     4 MiB pageblocks and 128 MiB blocks needs ``force`` (512 memmap pages -> 1024, 2 MiB
     wasted per block): ``Y`` is refused by ``mhp_supports_memmap_on_memory()``.
     """
@@ -205,10 +224,11 @@ def _parameter_change(p: Params) -> list[Change]:
             extra = f", wasting {format_size(waste)} per block" if waste else ""
             evidence = (f"as configured it {_outcome(p)}" + (f"; {tried[0]}" if tried else ""))
             return [_change("memmap_on_memory", 1,
-                            f"boot with memory_hotplug.memmap_on_memory={mode.kernel_value}{extra} "
+                            f"boot with {memmap_parameter(mode)}{extra} "
                             f"(kernel.memmap_on_memory: {mode.value})",
-                            [("kernel.memmap_on_memory", mode.value)], q, not passes(p), evidence)]
-        tried.append(f"memmap_on_memory={mode.kernel_value} {_outcome(q)}")
+                            [("kernel.memmap_on_memory", mode.value)], q, not passes(p), evidence,
+                            (memmap_parameter(mode),))]
+        tried.append(f"memmap_on_memory={mode.cmdline_value} {_outcome(q)}")
     return []
 
 
@@ -220,8 +240,7 @@ def _after_ipl_summary(after: AfterIpl) -> str:
     text = (f"; after IPL only {without.blocks} of {total} standby blocks can be configured "
             f"without memmap-on-memory (onlined to {after.zone.label})")
     if with_.available and with_.blocks > without.blocks:
-        text += (f", {with_.blocks} with memory_hotplug.memmap_on_memory="
-                 f"{with_.mode.kernel_value}")
+        text += f", {with_.blocks} with {memmap_parameter(with_.mode)}"
     return text
 
 
@@ -229,7 +248,7 @@ def _kernel_changes(p: Params, columns: tuple[Column, ...]) -> list[Change]:
     """A kernel with memmap-on-memory (6.9+, with the parameter), a kernel that no longer
     adds standby at IPL (6.19+) — each verified on the version it names.
 
-    Example: configs/zvm-lnx01-6.8.yaml -> "boot a kernel ≥ 6.9 with ...=Y" (6.9 alone
+    Example: configs/zvm-lnx01-6.8.yaml -> "boot a kernel ≥ 6.9 with ...=1" (6.9 alone
     still fails by 432260608 B) and "boot a kernel ≥ 6.19" (passes with 3.53 GiB left, but
     only 1807 of its 2016 blocks of 128 MiB can then be configured without the parameter).
     """
@@ -246,10 +265,11 @@ def _kernel_changes(p: Params, columns: tuple[Column, ...]) -> list[Change]:
             alone = replace(q, memmap_on_memory=p.memmap_on_memory)
             mode = q.memmap_on_memory
             changes.append(_change(
-                "kernel", 4, f"boot a kernel ≥ {q.version} with memory_hotplug.memmap_on_memory="
-                f"{mode.kernel_value} (standby blocks then carry their own memmap)",
+                "kernel", 4, f"boot a kernel ≥ {q.version} with {memmap_parameter(mode)} "
+                f"(standby blocks then carry their own memmap)",
                 list(variant.edits), q, not passes(alone),
-                f"kernel {q.version} without the parameter {_outcome(alone)}"))
+                f"kernel {q.version} without the parameter {_outcome(alone)}",
+                (memmap_parameter(mode),)))
             break
     deferred_column = next(column for column in columns if column.variant.key == "deferred")
     deferred = deferred_column.variant.params
