@@ -1,0 +1,96 @@
+"""The fix that makes all standby memory usable after IPL, verified by re-running the
+after-IPL model with it applied (never estimated).
+
+:func:`after_ipl_fix` is the one place its words are written (check's advice; the commands
+an admin types can be attached to its :class:`AfterIplFix`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from memmapcalc.kernel.modes import MemmapMode
+from memmapcalc.model.after_ipl.use import Use, use_after_ipl
+from memmapcalc.records.params import Params, footprint_hint, online_edits, vary
+from memmapcalc.records.verdict import passes
+from memmapcalc.units import MiB, format_size
+
+#: The command-line spelling of each value (check's advice writes ``=1``, as the kernel
+#: documentation does; the parameter reads back as ``Y``).
+PARAMETER = {MemmapMode.ON: "1", MemmapMode.FORCE: "force"}
+#: Doublings of online memory tried before the search gives up (2^40 × the start).
+_DOUBLINGS = 40
+
+
+@dataclass(frozen=True, slots=True)
+class AfterIplFix:
+    """A verified change after which every standby block can be brought into use."""
+
+    #: ``memmap_on_memory`` (a kernel parameter) or ``online`` (more online memory)
+    kind: str
+    text: str
+    #: the config edits that apply it (``--set`` keys and values)
+    edits: tuple[tuple[str, Any], ...]
+    #: the machine with the fix applied, and its after-IPL use there (all blocks usable)
+    params: Params
+    use: Use
+
+
+def all_usable(q: Params) -> bool:
+    """``q`` IPLs and every standby block of it can be brought into use after IPL."""
+    if not passes(q):
+        return False
+    use = use_after_ipl(q)
+    return use.usable_blocks is not None and use.usable_blocks == use.standby_blocks
+
+
+def after_ipl_fix(p: Params, use: Use) -> AfterIplFix | None:
+    """The cheapest verified fix for a machine whose standby is not all usable after IPL:
+    ``memory_hotplug.memmap_on_memory`` where the kernel can put the memmap on the blocks
+    and that is enough, else the smallest online memory that is.  ``None`` when the machine
+    is not short or no such change is found (never a guess)."""
+    if not use.short:
+        return None
+    mode = use.memmap_on_memory_mode
+    if (not use.uses_memmap_on_memory and mode in PARAMETER
+            and use.usable_blocks_with_memmap_on_memory == use.standby_blocks):
+        q = vary(p, memmap_on_memory=mode)
+        if all_usable(q):
+            verb = "configured" if use.configured_after_ipl else "brought into use"
+            return AfterIplFix(
+                "memmap_on_memory",
+                f"boot with memory_hotplug.memmap_on_memory={PARAMETER[mode]} "
+                f"(kernel.memmap_on_memory: {mode.value}): then all {use.standby_blocks} "
+                f"standby blocks can be {verb} after IPL, each holding its own memmap",
+                (("kernel.memmap_on_memory", mode.value),), q, use_after_ipl(q))
+    online = min_online_for_all(p)
+    if online is None:
+        return None
+    q = vary(p, online=online)
+    return AfterIplFix(
+        "online",
+        f"raise online memory to {format_size(online)} (+{format_size(online - p.online)})"
+        f"{footprint_hint(p)}: then all {use_after_ipl(q).standby_blocks} standby blocks can be "
+        f"brought into use after IPL as configured",
+        tuple(online_edits(p, online)), q, use_after_ipl(q))
+
+
+def min_online_for_all(p: Params) -> int | None:
+    """The smallest online size (a whole number of MiB, or of storage increments) with which
+    ``p`` IPLs and can bring all its standby into use after IPL: doubling until it holds,
+    then bisecting.  More online memory leaves more room for the memmaps, so the answer is
+    where the property turns true; the result is checked, and one step below it is not."""
+    step = max(MiB, p.increment or 0)
+    low = p.online // step  # in steps; all_usable fails here (the machine is short)
+    high = max(low * 2, low + 1)
+    for _ in range(_DOUBLINGS):
+        if all_usable(vary(p, online=high * step)):
+            break
+        low, high = high, high * 2
+    else:
+        return None
+    while high - low > 1:
+        mid = (low + high) // 2
+        low, high = (low, mid) if all_usable(vary(p, online=mid * step)) else (mid, high)
+    return high * step
