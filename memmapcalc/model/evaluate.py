@@ -8,7 +8,8 @@ from memmapcalc.config.model import Machine
 from memmapcalc.config.resolve import resolve
 from memmapcalc.explained import Explained
 from memmapcalc.model.after_ipl.fix import after_ipl_fix
-from memmapcalc.model.after_ipl.use import Use, use_after_ipl
+from memmapcalc.model.after_ipl.usable import use_after_ipl
+from memmapcalc.model.after_ipl.use import Use
 from memmapcalc.model.after_ipl.verdicts import reasons, with_after_ipl
 from memmapcalc.records.budget import Budget
 from memmapcalc.records.params import Params

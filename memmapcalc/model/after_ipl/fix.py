@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from memmapcalc.kernel.modes import MemmapMode
-from memmapcalc.model.after_ipl.use import Use, use_after_ipl
+from memmapcalc.model.after_ipl.usable import use_after_ipl
+from memmapcalc.model.after_ipl.use import Use
 from memmapcalc.records.params import Params, footprint_hint, online_edits, vary
 from memmapcalc.records.verdict import passes
 from memmapcalc.units import MiB, format_size

@@ -10,7 +10,8 @@ way the machine's own settings bring blocks in (:func:`machine_way`):
 * ≥ 6.19 each block pays its memmap when it is configured, so without memmap-on-memory only
   as many blocks as the memory left after IPL can hold memmaps for.
 
-The other profiles (:mod:`memmapcalc.model.after_ipl.paging`) have their own rules.  All
+The other profiles (:mod:`memmapcalc.model.after_ipl.paging`) have their own rules;
+:func:`memmapcalc.model.after_ipl.usable.use_after_ipl` picks the machine's.  All
 sizes are exact integers in bytes.
 """
 
@@ -18,9 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from memmapcalc.arch.registry import has_standby_behaviours
 from memmapcalc.kernel.modes import MemmapMode, StandbyHandling
-from memmapcalc.model.after_ipl.bringup import DEFAULT_ZONE, AfterIpl, Bringup, after_ipl
+from memmapcalc.model.after_ipl.bringup import AfterIpl, Bringup
 from memmapcalc.records.params import Params
 
 
@@ -71,15 +71,6 @@ class Use:
     def short(self) -> bool:
         """Known, and not all standby blocks can be brought into use."""
         return self.usable_blocks is not None and self.usable_blocks < self.standby_blocks
-
-
-def use_after_ipl(p: Params) -> Use:
-    """Check's after-IPL summary of ``p`` (s390x: blocks onlined as chmem does by default)."""
-    if not has_standby_behaviours(p.arch):
-        from memmapcalc.model.after_ipl.paging import paging_use
-
-        return paging_use(p)
-    return summarise(after_ipl(p, DEFAULT_ZONE), p)
 
 
 def machine_way(after: AfterIpl, p: Params) -> Bringup:

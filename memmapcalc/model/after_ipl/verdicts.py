@@ -9,7 +9,8 @@ decide here.
 from __future__ import annotations
 
 from memmapcalc.arch.registry import vocabulary
-from memmapcalc.model.after_ipl.use import Use, short_reason, use_after_ipl
+from memmapcalc.model.after_ipl.usable import use_after_ipl
+from memmapcalc.model.after_ipl.use import Use, short_reason
 from memmapcalc.records.budget import Budget
 from memmapcalc.records.params import Params
 from memmapcalc.records.verdict import budget, verdict
