@@ -7,14 +7,18 @@ entry point (a subprocess) and check stdout, stderr and exit codes."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
+from hypothesis import HealthCheck, assume, event, given, settings
+from hypothesis import strategies as st
 from plan_helpers import SHIPPED, mapping_of
 
 from memmapcalc.api.batch import Checker
 from memmapcalc.api.plan import plan_one
 from memmapcalc.config.load import Loaded, machine_from_mapping
+from memmapcalc.errors import InputError
 from memmapcalc.model.after_ipl.bringup import Zone
 from memmapcalc.units import GiB, KiB, MiB, TiB
 from tests.conftest import CONFIGS, run_cli
@@ -232,3 +236,87 @@ def test_plan_exit_status_and_summary_for_the_big_machine(tmp_path: Path) -> Non
     done = run_cli("plan", path)
     assert done.returncode == 0 and done.stdout.startswith(f"WARN   big  {path}\n"), done.stderr
     assert done.stderr == ""
+
+
+def test_ci_formats_name_the_after_ipl_warning() -> None:
+    github = run_cli("check", *BIG, "-f", "github")
+    assert github.stdout.startswith(
+        "::warning title=memmapcalc%3A machine cannot use all its standby after IPL::")
+    assert "after IPL: only 295 of 32768 standby blocks usable" in github.stdout
+    sarif = json.loads(run_cli("check", *BIG, "-f", "sarif").stdout)["runs"][0]
+    [found] = sarif["results"]
+    rules = [rule["id"] for rule in sarif["tool"]["driver"]["rules"]]
+    assert rules == ["cannot-ipl", "low-margin", "invalid-config", "standby-unusable-after-ipl"]
+    assert (found["ruleId"], found["ruleIndex"], found["level"]) == \
+        ("standby-unusable-after-ipl", 3, "warning")
+    margin = json.loads(run_cli("check", str(CONFIGS / "zvm-kdump-crashkernel.yaml"), "-f",
+                                "sarif").stdout)["runs"][0]["results"][0]
+    assert margin["ruleId"] == "low-margin"  # the margin warning keeps its rule
+    junit = run_cli("check", *BIG, "-f", "junit").stdout
+    assert ("machine: warn: only 295 of 32768 standby blocks (36.87 GiB of 4 TiB) can be "
+            "configured after IPL without memmap-on-memory") in junit
+    html = run_cli("check", *BIG, "-f", "html").stdout
+    assert "<li>only 295 of 32768 standby blocks (36.87 GiB of 4 TiB) can be configured" in html
+    markdown = run_cli("check", *BIG, "-f", "markdown").stdout
+    assert "⚠️ warn<br>only 295 of 32768 standby blocks" in markdown
+    assert "| 295 of 32768 blocks, 36.87 GiB, 32768 with memmap-on-memory |" in markdown
+
+
+@st.composite
+def deferred_guests(draw: st.DrawFn) -> dict[str, Any]:
+    """s390x guests where after IPL decides: small online, much standby, ≥ 6.19 (or the
+    deferred override), every memmap-on-memory setting and increment."""
+    increment = draw(st.sampled_from([None, 8, 64, 256]))
+    online = draw(st.integers(384, 8192))
+    memory: dict[str, Any] = {"standby": f"{draw(st.integers(0, 4096)) * 256}M"}
+    if increment:
+        online = max(increment, online // increment * increment)
+        memory["increment"] = f"{increment}M"
+    memory["online"] = f"{online}M"
+    kernel: dict[str, Any] = {"memmap_on_memory": draw(st.sampled_from(["off", "on", "force"]))}
+    if draw(st.booleans()):
+        kernel["version"] = draw(st.sampled_from(["6.19", "6.20"]))
+    else:
+        kernel.update(version=draw(st.sampled_from(["6.8", "6.12", "6.18"])), standby="deferred")
+    edat1 = draw(st.booleans())
+    return {"name": "g", "memory": memory, "kernel": kernel,
+            "cpu": {"edat1": edat1, "edat2": edat1 and draw(st.booleans())},
+            "boot": {"userspace": f"{draw(st.integers(0, 512))}M",
+                     "min_margin": f"{draw(st.integers(0, 32))}M"}}
+
+
+@settings(max_examples=int(os.environ.get("MEMMAPCALC_PROPERTY_EXAMPLES", "40")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(deferred_guests())
+def test_deferred_guests_order_the_counts_agree_with_plan_and_the_fix_makes_all_usable(
+        data: dict[str, Any]) -> None:
+    try:
+        machine = machine_from_mapping(data, "g.yaml", "g")
+    except InputError:
+        assume(False)
+        raise
+    result = _check(data)
+    after = result["after_ipl"]
+    usable, with_mom, total = (after["usable_blocks"], after["usable_blocks_with_memmap_on_memory"],
+                               after["standby_blocks"])
+    assert usable is not None and 0 <= usable <= total
+    if with_mom is not None:
+        assert usable <= with_mom <= total, data
+    entry, _ = plan_one(Loaded("g.yaml", "g", machine), Zone.MOVABLE)
+    assert (entry["verdict"], entry["reasons"]) == (result["verdict"], result["reasons"])
+    assert {key: entry["after_ipl"][key] for key in after} == after
+    if result["verdict"] == "fail" or usable == total:
+        return
+    assert result["verdict"] == "warn"
+    [tip] = [tip for tip in result["advice"] if "standby blocks can be" in tip]
+    event("fix: memmap-on-memory" if tip.startswith("boot with") else "fix: online memory")
+    if tip.startswith("boot with memory_hotplug.memmap_on_memory="):
+        value = tip.removeprefix("boot with memory_hotplug.memmap_on_memory=").split(" ")[0]
+        fixed = {**data, "kernel": {**data["kernel"],
+                                    "memmap_on_memory": {"1": "on", "force": "force"}[value]}}
+    else:
+        size = tip.removeprefix("raise online memory to ").split(" ")[0]
+        fixed = {**data, "memory": {**data["memory"], "online": size}}
+    again = _check(fixed)["after_ipl"]
+    assert _check(fixed)["verdict"] != "fail"
+    assert again["usable_blocks"] == again["standby_blocks"], (data, tip)
