@@ -320,3 +320,13 @@ def test_deferred_guests_order_the_counts_agree_with_plan_and_the_fix_makes_all_
     again = _check(fixed)["after_ipl"]
     assert _check(fixed)["verdict"] != "fail"
     assert again["usable_blocks"] == again["standby_blocks"], (data, tip)
+
+
+def test_the_python_api_has_the_reasons_and_after_ipl() -> None:
+    import memmapcalc
+
+    result = memmapcalc.evaluate({"memory": {"online": "1G", "standby": "4T"},
+                                  "kernel": {"version": "6.19"}})
+    assert result.verdict == "warn" and result.reasons == _json(*BIG)["reasons"]
+    assert result.after_ipl == result.to_dict()["after_ipl"] == _json(*BIG)["after_ipl"]
+    assert result.after_ipl is not None and result.after_ipl["usable_blocks"] == 295
