@@ -312,6 +312,8 @@ def test_after_ipl_counts_are_ordered_and_the_after_ipl_fix_makes_all_usable(
     size = tip.removeprefix("raise online memory to ").split(" ")[0]
     online = machine_from_mapping({**data, "memory": {**data["memory"], "online": size}},
                                   "prop.yaml", "prop").memory.online
-    assert _all_usable(_checked(machine, _online_edits(machine, online))), (data, tip)
-    below = online - (machine.memory.increment or MiB)
-    assert not _all_usable(_checked(machine, _online_edits(machine, below))), (data, tip)
+    at = _checked(machine, _online_edits(machine, online))
+    assert _all_usable(at) and at is not None and at["standby_blocks"] == total, (data, tip)
+    # minimal in whole blocks (a size between would start standby off the block grid)
+    below = _checked(machine, _online_edits(machine, online - after["block_size"]))
+    assert not (_all_usable(below) and below is not None and below["standby_blocks"] == total)

@@ -53,8 +53,15 @@ def other_arch(loaded: Loaded, arch: str) -> dict[str, Any]:
             "note": f"{arch}: the kernel behaviours, changes and after-IPL use that plan "
                     f"compares are modelled for s390x standby memory; these are check's fixes",
             "behaviours": [], "cheapest": None, "changes": [], "limits": [],
-            "after_ipl": None, "advice": list(evaluation.advice),
+            "after_ipl": _check_after(evaluation), "advice": list(evaluation.advice),
             "reasons": list(evaluation.reasons)}
+
+
+def _check_after(evaluation: Any) -> dict[str, Any] | None:
+    """Check's ``after_ipl`` object (other architectures: plan shows check's numbers)."""
+    from memmapcalc.api.contract import after_ipl_dict
+
+    return None if evaluation.after_ipl is None else after_ipl_dict(evaluation.after_ipl)
 
 
 def plan_dict(name: str, path: str, planned: Plan) -> dict[str, Any]:

@@ -15,12 +15,12 @@ from memmapcalc.model.after_ipl.usable import use_after_ipl
 from memmapcalc.model.after_ipl.use import Use
 from memmapcalc.records.params import Params, footprint_hint, online_edits, vary
 from memmapcalc.records.verdict import passes
-from memmapcalc.units import MiB, format_size
+from memmapcalc.units import format_size
 
 #: The command-line spelling of each value (check's advice writes ``=1``, as the kernel
 #: documentation does; the parameter reads back as ``Y``).
 PARAMETER = {MemmapMode.ON: "1", MemmapMode.FORCE: "force"}
-#: Doublings of online memory tried before the search gives up (2^40 × the start).
+#: Doublings of the blocks of online memory added before the search gives up (2^40 blocks).
 _DOUBLINGS = 40
 
 
@@ -49,8 +49,8 @@ def all_usable(q: Params) -> bool:
 def after_ipl_fix(p: Params, use: Use) -> AfterIplFix | None:
     """The cheapest verified fix for a machine whose standby is not all usable after IPL:
     ``memory_hotplug.memmap_on_memory`` where the kernel can put the memmap on the blocks
-    and that is enough, else the smallest online memory that is.  ``None`` when the machine
-    is not short or no such change is found (never a guess)."""
+    and that is enough, else the smallest online memory (in whole blocks) that is.  ``None``
+    when the machine is not short or no such change is found (never a guess)."""
     if not use.short:
         return None
     mode = use.memmap_on_memory_mode
@@ -65,7 +65,7 @@ def after_ipl_fix(p: Params, use: Use) -> AfterIplFix | None:
                 f"(kernel.memmap_on_memory: {mode.value}): then all {use.standby_blocks} "
                 f"standby blocks can be {verb} after IPL, each holding its own memmap",
                 (("kernel.memmap_on_memory", mode.value),), q, use_after_ipl(q))
-    online = min_online_for_all(p)
+    online = min_online_for_all(p, use)
     if online is None:
         return None
     q = vary(p, online=online)
@@ -77,21 +77,27 @@ def after_ipl_fix(p: Params, use: Use) -> AfterIplFix | None:
         tuple(online_edits(p, online)), q, use_after_ipl(q))
 
 
-def min_online_for_all(p: Params) -> int | None:
-    """The smallest online size (a whole number of MiB, or of storage increments) with which
-    ``p`` IPLs and can bring all its standby into use after IPL: doubling until it holds,
-    then bisecting.  More online memory leaves more room for the memmaps, so the answer is
-    where the property turns true; the result is checked, and one step below it is not."""
-    step = max(MiB, p.increment or 0)
-    low = p.online // step  # in steps; all_usable fails here (the machine is short)
-    high = max(low * 2, low + 1)
+def min_online_for_all(p: Params, use: Use) -> int | None:
+    """The smallest online size ``p.online + j × block`` (j ≥ 1) with which ``p`` IPLs and can
+    bring all its standby blocks into use after IPL.  Whole blocks, so that standby keeps
+    its place relative to the block grid and no block is lost to a misaligned start (4 TiB of
+    standby above 1150M online is one 128 MiB block less than above 1152M).  More online
+    memory leaves more room for the memmaps, so the answer is where the property turns true:
+    doubling ``j`` until it holds, then bisecting; one block less does not hold."""
+    block, blocks = use.block_size, use.standby_blocks
+
+    def holds(j: int) -> bool:
+        q = vary(p, online=p.online + j * block)
+        return all_usable(q) and use_after_ipl(q).standby_blocks == blocks
+
+    low, high = 0, 1  # holds(0) is false: the machine is short
     for _ in range(_DOUBLINGS):
-        if all_usable(vary(p, online=high * step)):
+        if holds(high):
             break
         low, high = high, high * 2
     else:
         return None
     while high - low > 1:
         mid = (low + high) // 2
-        low, high = (low, mid) if all_usable(vary(p, online=mid * step)) else (mid, high)
-    return high * step
+        low, high = (low, mid) if holds(mid) else (mid, high)
+    return p.online + high * block

@@ -25,9 +25,9 @@ from memmapcalc.model.after_ipl.use import Use
 from memmapcalc.records.params import Params
 from memmapcalc.records.verdict import budget, passes
 
-_DLPAR = ("hot-pluggable memory is added after boot by DLPAR, one LMB at a time "
-          "(pseries hotplug-memory.c dlpar_add_lmb()), each paying its memmap then; the model "
-          "does not charge DLPAR adds, so it cannot count the LMBs that fit")
+_DLPAR = ("not counted: hot-pluggable memory arrives after boot by DLPAR, one LMB at a time, "
+          "each paying its memmap then (pseries hotplug-memory.c dlpar_add_lmb()), which the "
+          "model does not charge")
 
 
 def paging_use(p: Params) -> Use:
