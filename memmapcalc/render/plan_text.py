@@ -58,6 +58,10 @@ def _machine(console: Console, entry: dict[str, Any], planned: Plan | None) -> N
     console.print(_behaviour_table(planned), new_line_start=True)
     _changes(console, planned, entry)
     _after(console, planned.after_ipl)
+    from memmapcalc.render.plan_release import give_back, summary
+
+    summary(console, entry)
+    give_back(console, planned)
     for note in planned.evaluation.notes:
         console.print(f"       [dim]note: {markup(note)}[/dim]", soft_wrap=True)
     console.print()
@@ -261,3 +265,4 @@ def _after(console: Console, after: AfterIpl) -> None:
             console.print(f"           {markup(way.why)}", soft_wrap=True)
     for note in after.notes:
         console.print(f"         [dim]{markup(note)}[/dim]", soft_wrap=True)
+

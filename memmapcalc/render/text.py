@@ -21,6 +21,7 @@ from memmapcalc.arch.registry import vocabulary
 from memmapcalc.records.budget import SHOWN_IF_CHARGED
 from memmapcalc.render import RenderOptions
 from memmapcalc.render.findings import (
+    after_ipl_line,
     command_lines,
     has_standby,
     headline,
@@ -74,7 +75,7 @@ def _machine(r: dict[str, Any], options: RenderOptions) -> list[Text]:
     lines = [head]
     if verdict == "error":
         return [*lines, Text(f"       {terminal(r['error'])}"), Text()]
-    lines += [Text(f"       {terminal(_summary_line(r))}"),
+    lines += [Text(f"       {terminal(_summary_line(r))}"), *_after_ipl_lines(r),
               Text(f"       {terminal(_kernel_line(r))}"), Text(), *_budget_table(r)]
     if options.color:  # a terminal (or forced colour): the budget as a picture too
         from memmapcalc.render.bar import budget_bar
@@ -96,6 +97,16 @@ def _machine(r: dict[str, Any], options: RenderOptions) -> list[Text]:
 
 def _summary_line(r: dict[str, Any]) -> str:
     return headline(r)
+
+
+def _after_ipl_lines(r: dict[str, Any]) -> list[Text]:
+    """What after IPL gives (issue 14), under the IPL line; yellow when not all is usable."""
+    line = after_ipl_line(r)
+    if line is None:
+        return []
+    after = r["after_ipl"]
+    short = after["usable_blocks"] is not None and after["usable_blocks"] < after["standby_blocks"]
+    return [Text(f"       {terminal(line)}", style="yellow" if short else "")]
 
 
 def _kernel_line(r: dict[str, Any]) -> str:

@@ -34,11 +34,14 @@ from dataclasses import dataclass, replace
 from memmapcalc.arch.s390x.constants import PAGE
 from memmapcalc.kernel.modes import MemmapMode, StandbyHandling
 from memmapcalc.model.after_ipl.bringup import DEFAULT_ZONE, AfterIpl, Zone, after_ipl
+from memmapcalc.model.after_ipl.release import Release, releases
+from memmapcalc.model.after_ipl.use import summarise
+from memmapcalc.model.after_ipl.verdicts import full_verdict
 from memmapcalc.model.evaluate import Evaluation, evaluate_params
 from memmapcalc.model.plan.variants import Edit, Refuses, Variant, variants
 from memmapcalc.records.fixes import Fix, FixKind, memmap_parameter
 from memmapcalc.records.params import Params, config_size, footprint_hint, online_edits
-from memmapcalc.records.verdict import budget, passes, verdict
+from memmapcalc.records.verdict import budget, passes
 from memmapcalc.units import MiB, format_size
 
 # --------------------------------------------------------------------------- changes
@@ -101,6 +104,8 @@ class Plan:
     #: for a failing machine, every verified change, cheapest first
     changes: tuple[Change, ...]
     after_ipl: AfterIpl
+    #: the free path as configured: without and with memmap-on-memory
+    release: tuple[Release, Release] | None = None
 
     @property
     def cheapest(self) -> Change | None:
@@ -123,7 +128,8 @@ def plan(p: Params, zone: Zone = DEFAULT_ZONE, refuses: Refuses | None = None) -
                        or (c.kind == "standby" and c.params.standby < p.standby))
         changes.extend(_kernel_changes(p, columns))
         changes.sort(key=lambda change: change.rank)
-    return Plan(p, evaluation, columns, limits, tuple(changes), after_ipl(p, zone))
+    after = after_ipl(p, zone)
+    return Plan(p, evaluation, columns, limits, tuple(changes), after, releases(p, after))
 
 
 def _admitted(variant: Variant, refuses: Refuses | None) -> Variant:
@@ -143,8 +149,8 @@ def _column(variant: Variant, zone: Zone) -> Column:
 
 
 def _checked(p: Params) -> tuple[str, int]:
-    margin = budget(p).margin
-    return verdict(margin, p.online, p.min_margin), margin
+    """The verdict ``check`` gives the changed machine (after IPL included) and its margin."""
+    return full_verdict(p)
 
 
 def _change(kind: str, rank: int, text: str, edits: list[Edit], q: Params, minimal: bool,
@@ -232,14 +238,17 @@ def _parameter_change(p: Params) -> list[Change]:
     return []
 
 
-def _after_ipl_summary(after: AfterIpl) -> str:
-    """``; after IPL …`` for the 6.19 change: how much standby can then be configured."""
-    total, without, with_ = after.standby_blocks, after.without, after.with_memmap_on_memory
-    if without.blocks == total:
+def _after_ipl_summary(after: AfterIpl, p: Params) -> str:
+    """``; after IPL …`` for the 6.19 change: how much standby can then be configured (the
+    summary check gives, :func:`memmapcalc.model.after_ipl.use.summarise`)."""
+    use = summarise(after, p)
+    total, usable, with_ = use.standby_blocks, use.usable_blocks, after.with_memmap_on_memory
+    if usable == total:
         return f"; after IPL all {total} standby blocks can be configured"
-    text = (f"; after IPL only {without.blocks} of {total} standby blocks can be configured "
-            f"without memmap-on-memory (onlined to {after.zone.label})")
-    if with_.available and with_.blocks > without.blocks:
+    how = "with" if use.uses_memmap_on_memory else "without"
+    text = (f"; after IPL only {usable} of {total} standby blocks can be configured "
+            f"{how} memmap-on-memory (onlined to {after.zone.label})")
+    if with_.available and usable is not None and with_.blocks > usable:
         text += f", {with_.blocks} with {memmap_parameter(with_.mode)}"
     return text
 
@@ -274,7 +283,7 @@ def _kernel_changes(p: Params, columns: tuple[Column, ...]) -> list[Change]:
     deferred_column = next(column for column in columns if column.variant.key == "deferred")
     deferred = deferred_column.variant.params
     if deferred is not None and deferred_column.after is not None and passes(deferred):
-        later = _after_ipl_summary(deferred_column.after)
+        later = _after_ipl_summary(deferred_column.after, deferred)
         changes.append(_change(
             "kernel", 5, f"boot a kernel ≥ {deferred.version} (standby memory is no longer added "
             f"at IPL; configure it later with chmem)", list(by_key["deferred"].edits), deferred,
