@@ -6,6 +6,7 @@ no module of the model grows past one concept."""
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -123,3 +124,25 @@ def test_modules_stay_small() -> None:
     over = {name: lines for name, lines in long.items()
             if lines > MAX_LINES and name not in TOO_LONG_FOR_NOW}
     assert over == {}
+
+
+#: ruff's ``line-length`` in pyproject.toml; the package, its tests and scripts keep to it.
+MAX_LINE = 100
+#: What ruff's E501 does not count: a trailing pragma comment, and a line whose last word
+#: is a URL (a URL cannot be split).
+_PRAGMA = re.compile(r"\s*#\s*(type:|noqa|pragma:).*$")
+
+
+def _too_long(line: str) -> bool:
+    line = _PRAGMA.sub("", line)
+    words = line.split()
+    return len(line) > MAX_LINE and not (words and "://" in words[-1])
+
+
+def test_lines_stay_within_ruffs_line_length() -> None:
+    long = [f"{path.relative_to(ROOT)}:{number}"
+            for folder in ("memmapcalc", "tests", "scripts")
+            for path in sorted((ROOT / folder).rglob("*.py"))
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+            if _too_long(line)]
+    assert long == []
