@@ -87,6 +87,12 @@ class Profile:
         return self.page // 16
 
 
+def pmd_linear_leaf(profile: Profile, rodata_full: bool) -> int:
+    """The linear map of hot-added memory in PMD-sized leaves (x86_64 2 MiB pages, powerpc
+    radix 2 MiB / 1 GiB pages: the 1 GiB leaves are not counted), whatever rodata says."""
+    return profile.pmd
+
+
 def generic_arch_memmap_on_memory(profile: Profile, vmemmap_size: int,
                                   radix: bool) -> tuple[bool, str]:
     """mm/memory_hotplug.c default ``arch_supports_memmap_on_memory()``: the memmap of one

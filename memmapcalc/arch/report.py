@@ -5,7 +5,9 @@ is checked by re-running the model with the change applied."""
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
+from memmapcalc.arch import paging_formulas as fm
 from memmapcalc.arch.hotplug_rows import hotplug_behaviour
 from memmapcalc.arch.memmap import supported
 from memmapcalc.arch.paging_boot import KERNEL_ONLINE
@@ -36,15 +38,10 @@ def limits(p: Params, result: Budget, standby_limit: int | None, capped: bool,
             else "the most hot-pluggable memory" if profile.hotplug is Hotplug.DLPAR
             else "the most DIMM memory (your DIMMs, then more of the last size)")
     standby_x = None if standby_limit is None else Explained(
-        standby_limit, lambda: (f"{what}, whole {mib(block)} blocks, with margin ≥ "
-                                f"{mib(p.min_margin)}"
-                                + (f": capped by {_cap(p)}" if capped else
-                                   f"; {mib(standby_limit + block)} fails")),
-        "search over budget()")
+        standby_limit, partial(fm.standby_limit, what, block, p.min_margin, standby_limit,
+                               _cap(p) if capped else None), fm.LIMIT_SOURCE)
     online_x = None if online_limit is None else Explained(
-        online_limit, lambda: (f"smallest boot memory (whole MiB) from which every larger size "
-                               f"keeps margin ≥ {mib(p.min_margin)}; "
-                               f"{mib(online_limit - (1 << 20))} fails"), "search over budget()")
+        online_limit, partial(fm.online_limit, p.min_margin, online_limit), fm.LIMIT_SOURCE)
     return standby_x, online_x
 
 

@@ -19,7 +19,13 @@
 from __future__ import annotations
 
 from memmapcalc.arch.hotplug_rows import HotplugBehaviour
-from memmapcalc.arch.profile import BlockSize, Hotplug, Profile, generic_arch_memmap_on_memory
+from memmapcalc.arch.profile import (
+    BlockSize,
+    Hotplug,
+    Profile,
+    generic_arch_memmap_on_memory,
+    pmd_linear_leaf,
+)
 from memmapcalc.units import GiB, KiB, MiB, TiB
 
 #: hw/i386/pc_q35.c: from this much memory on, only 2 GiB are placed below 4 GiB.
@@ -97,6 +103,6 @@ PROFILE = Profile(
     hotplug=Hotplug.ACPI_DIMMS, boot_ranges=boot_ranges, hotplug_base=hotplug_base,
     zones=zones, zones_source="arch/x86/mm/init.c zone_sizes_init(): DMA < 16 MiB, DMA32 < 4 GiB",
     block_size=block_size, arch_memmap_on_memory=generic_arch_memmap_on_memory,
-    linear_leaf=lambda profile, rodata_full: profile.pmd,
+    linear_leaf=pmd_linear_leaf,
     linear_source="arch/x86/mm/init_64.c arch_add_memory() -> init_memory_mapping(): 2 MiB pages",
 )

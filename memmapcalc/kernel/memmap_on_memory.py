@@ -9,7 +9,16 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 
+from memmapcalc.explained import mib
 from memmapcalc.kernel.modes import MemmapMode
+
+#: The memmap of one memory block: ``memory_block_memmap_size() = block / PAGE_SIZE *
+#: sizeof(struct page)``, the same rule for every profile.
+MEMMAP_PER_BLOCK_SOURCE = "mm/memory_hotplug.c memory_block_memmap_size()"
+
+
+def memmap_per_block_formula(block: int, page: int, struct_page: int, size: int) -> str:
+    return f"{mib(block)} / {page >> 10} KiB × {struct_page} B = {mib(size)}"
 
 
 class Refusal(Enum):
@@ -84,3 +93,4 @@ OFF_REASONS = {
                                  "(kstrtobool fails; stays N)"),
     Refusal.PARAMETER_OFF: "memory_hotplug.memmap_on_memory is N",
 }
+
