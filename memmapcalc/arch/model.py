@@ -38,7 +38,6 @@ from memmapcalc.arch.paging_boot import (
     Costs,
     add_costs,
     boot_charge,
-    mom_versions,
 )
 from memmapcalc.arch.paging_geometry import layout, profile_of
 from memmapcalc.arch.profile import BlockSize, Hotplug, Profile
@@ -184,7 +183,7 @@ def profiled_budget(p: Params) -> Budget:
                          for size, used, how in c.uses) or "no DIMMs"
     mom = MemmapOnMemory(
         Explained(all_used, partial(fm.dimm_memmap_on_memory, ok, b, why, mom_text),
-                  fm.DIMM_MOM_SOURCE, mom_versions(profile)),
+                  fm.DIMM_MOM_SOURCE, profile.mom_versions),
         c.kept_pages if all_used else 0,
         (c.kept_pages - -(-c.per_block // page)) if all_used else 0)
     blocks = Explained(c.blocks, partial(fm.dimm_blocks, groups, b, c.blocks),
@@ -217,7 +216,7 @@ def _dlpar_budget(p: Params, c: Computed, section: Explained[int], block: Explai
     blocks = Explained(lmbs, partial(fm.lmbs, p.standby, b, lmbs), fm.LMBS_SOURCE)
     mom = MemmapOnMemory(
         Explained(used, partial(fm.lmb_memmap_on_memory, ok, how, b, why), fm.LMB_MOM_SOURCE,
-                  "6.6 on"),
+                  profile.mom_versions),
         c.kept_pages if used else 0,
         (c.kept_pages - -(-per_block.value // profile.page)) if used else 0)
     memmap = Explained(0, partial(fm.lmb_memmap, lmbs, per_lmb), fm.LMB_MEMMAP_SOURCE)

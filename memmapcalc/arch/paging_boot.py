@@ -167,6 +167,3 @@ def _boot_costs(profile: Profile, boot: int, section: int, block: int, struct_pa
     meta = sections * section_usage_size(section, pageblock) + roots + blocks * MEMORY_BLOCK_DEVICE
     return memmap, linear, vmemmap, meta
 
-
-def mom_versions(profile: Profile) -> str:
-    return "6.6 on" if profile.family == "ppc64le" else "5.13 on"

@@ -14,11 +14,11 @@ from memmapcalc.arch.s390x.constants import PAGE, SEGMENT
 from memmapcalc.explained import Explained, mib
 from memmapcalc.kernel.memmap_on_memory import (
     MEMMAP_PER_BLOCK_SOURCE,
-    OFF_REASONS,
-    Refusal,
+    RefusalWords,
     memmap_pages,
     memmap_per_block_formula,
     mhp_check,
+    refusal_reason,
 )
 from memmapcalc.kernel.modes import MemmapMode, StandbyHandling
 from memmapcalc.records.budget import MemmapOnMemory
@@ -35,6 +35,16 @@ def memmap_size(block: int, struct_page: int) -> Explained[int]:
                      MEMMAP_PER_BLOCK_SOURCE, "5.13 on (same rule before)")
 
 
+#: mm/'s refusals as the s390x texts word them (the paging profiles': arch/memmap.py).
+REFUSAL_WORDS = RefusalWords(
+    not_whole_pages="memmap {size} B is not whole pages",
+    not_whole_pageblocks="memmap {pages} pages is not a multiple of the pageblock "
+                         "({per_block} pages)",
+    force_would_round="",
+    fills_block="the memmap would fill the whole block",
+)
+
+
 @lru_cache(maxsize=4096)
 def generic_support(block: int, struct_page: int, pageblock: int, mode: MemmapMode,
                     force_accepted: bool) -> tuple[bool, str]:
@@ -47,14 +57,9 @@ def generic_support(block: int, struct_page: int, pageblock: int, mode: MemmapMo
     """
     check = mhp_check(block, struct_page, PAGE, pageblock, mode, force_accepted)
     size, pages, per_block = check.size, check.pages, check.per_block
-    if check.refusal in OFF_REASONS:
-        return False, OFF_REASONS[check.refusal]
-    if check.refusal is Refusal.NOT_WHOLE_PAGES:
-        return False, f"memmap {size} B is not whole pages"
-    if check.refusal is Refusal.NOT_WHOLE_PAGEBLOCKS:
-        return False, f"memmap {pages} pages is not a multiple of the pageblock ({per_block} pages)"
-    if check.refusal is Refusal.FILLS_BLOCK:
-        return False, "the memmap would fill the whole block"
+    refused = refusal_reason(check, PAGE, False, REFUSAL_WORDS)
+    if refused is not None:
+        return False, refused
     if size % SEGMENT:
         return False, f"memmap {mib(size)} is not a multiple of the 1 MiB PMD (segment)"
     return True, (f"memmap {pages} pages = whole pageblocks of {per_block} pages and whole "
