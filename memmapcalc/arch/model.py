@@ -167,7 +167,7 @@ def profiled_budget(p: Params) -> Budget:
     """Charge booting's consumers to boot memory (x86_64, arm64, ppc64le)."""
     c = compute(p)
     profile, hb, page = c.profile, c.behaviour, c.profile.page
-    versions, source = rule(profile.family, "section_size", p.version)
+    versions, source = rule(profile.family, page, "section_size", p.version)
     section = Explained(hb.section_size, partial(fm.section_size, hb.section_size), source,
                         versions)
     block = Explained(c.block.value, c.block.formula, c.block.source, c.block.versions)
