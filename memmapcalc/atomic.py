@@ -4,11 +4,12 @@ Every report, config, schema and plot goes through :func:`open_output`.  What ha
 depends on what is at the path (never on its name), so nothing that is not a report of
 ours is ever replaced by one:
 
-* ``None`` or ``-``: standard output (:class:`StdoutWriter`).
+* ``None`` or ``-``: standard output (:class:`memmapcalc.stdout.StdoutWriter`).
 * No file there, or a regular file with one link: the text goes to a temporary file
   ``.memmapcalc-*.tmp`` in the destination's directory, is flushed to disk, then renamed
   over the destination (atomic on POSIX within one file system).  On any error, Ctrl-C,
-  SIGTERM or SIGHUP the temporary file is removed and the destination left as it was.
+  SIGTERM or SIGHUP the temporary file is removed and the destination left as it was
+  (``memmapcalc.interrupts`` keeps the list a signal's clean-up removes).
 * A symbolic link is followed, never replaced: the rules apply to its target (a link to a
   report is replaced at the target; ``/dev/stdout`` and other ``/dev/fd``/``/proc/*/fd``
   names are written through as streams, whatever the descriptor is).
@@ -28,116 +29,18 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import io
 import os
 import re
 import stat
-import sys
 from collections.abc import Iterator
 from typing import Any
 
-from memmapcalc.errors import MemmapcalcError
+from memmapcalc.errors import OutputError
+from memmapcalc.interrupts import TEMPORARIES, new_temporary, raise_if_signalled
+from memmapcalc.stdout import StdoutWriter
 
-
-class OutputError(MemmapcalcError):
-    """The destination cannot be written (exit status 2)."""
-
-
-class StdoutClosed(Exception):
-    """The reader of standard output went away (``| head``): exit 141, quietly.
-
-    Not an ``OSError``: click turns an ``EPIPE`` ``OSError`` into exit status 1."""
-
-
-class Terminated(BaseException):
-    """SIGTERM or SIGHUP arrived: unwind (removing temporary files), exit 128 + signo."""
-
-    def __init__(self, signo: int) -> None:
-        super().__init__(signo)
-        self.signo = signo
-
-
-#: Signals that arrived in this run (recorded by the CLI's handlers as well as raised): an
-#: exception raised by a signal handler can be swallowed where Python cannot propagate it
-#: (an import's lock callback), so the commit point and the end of the run look here too.
-SIGNALS_SEEN: list[int] = []
-
-
-def raise_if_signalled() -> None:
-    """Unwind now if a signal arrived whose exception was lost: nothing is committed after
-    an interruption (the old report stays) and the run ends with 128 + the signal."""
-    import signal
-
-    if not SIGNALS_SEEN:
-        return
-    if SIGNALS_SEEN[0] == signal.SIGINT:
-        raise KeyboardInterrupt
-    raise Terminated(SIGNALS_SEEN[0])
-
-
-#: Temporary files of this process still on disk; removed by :func:`remove_temporaries`
-#: when a signal ends the run before the ``finally`` clauses could.
-_TEMPORARIES: set[str] = set()
-#: Text goes to stdout in pieces no larger than the stream's buffer: CPython drops the rest
-#: of one large write silently when the pipe's reader leaves after a partial write, so a
-#: ``| head`` would go unnoticed (exit 0 instead of 141).
-_PIECE = io.DEFAULT_BUFFER_SIZE
 #: Names that stand for an open descriptor of this process: always written as streams.
 _DESCRIPTOR = re.compile(r"^/(dev/fd|proc/[^/]+/fd)/\d+$|^/dev/(stdout|stderr)$")
-
-
-def remove_temporaries() -> None:
-    """Remove every temporary file this process created and has not renamed yet."""
-    for path in list(_TEMPORARIES):
-        with contextlib.suppress(OSError):
-            os.unlink(path)
-        _TEMPORARIES.discard(path)
-
-
-class StdoutWriter:
-    """Standard output for a report: written in buffer-sized pieces and flushed at the end,
-    so that a reader leaving early is always noticed.
-
-    A closed pipe raises :class:`StdoutClosed` (exit 141); any other failure (``ENOSPC``
-    on ``> /dev/full``, stdout closed with ``>&-``) an :class:`OutputError` naming stdout.
-    """
-
-    def write(self, text: str) -> int:
-        stream = self._stream()
-        for start in range(0, len(text), _PIECE):
-            self._guard(stream.write, text[start:start + _PIECE])
-        return len(text)
-
-    def flush(self) -> None:
-        self._guard(self._stream().flush)
-
-    @staticmethod
-    def _stream() -> Any:
-        if sys.stdout is None:  # started with `>&-`
-            raise OutputError("cannot write the report to stdout: standard output is closed")
-        return sys.stdout
-
-    @staticmethod
-    def _guard(action: Any, *args: Any) -> None:
-        try:
-            action(*args)
-        except OSError as error:
-            raise stdout_error(error) from None
-        except ValueError as error:  # a closed file object
-            raise OutputError(f"cannot write the report to stdout: {error}") from None
-
-
-def stdout_error(error: OSError) -> Exception:
-    """What a failed write to stdout means: the reader left (141), or a real error (2)."""
-    if error.errno in (errno.EPIPE, errno.ESHUTDOWN):
-        return StdoutClosed()
-    return OutputError(f"cannot write the report to stdout: {error.strerror or error}")
-
-
-def flush_stdout() -> None:
-    """Flush standard output at the end of a run (see :class:`StdoutWriter`)."""
-    if sys.stdout is not None:
-        StdoutWriter().flush()
 
 
 @contextlib.contextmanager
@@ -229,7 +132,7 @@ def _replacing(path: str, target: str, binary: bool, in_place: bool) -> Iterator
     """Write to a temporary file next to ``target``; on success rename it over ``target``
     (or, ``in_place``, copy it into ``target``'s inode)."""
     try:
-        fd, tmp_path = _temporary(os.path.dirname(target))
+        fd, tmp_path = new_temporary(os.path.dirname(target))
     except OSError as error:
         raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
     try:
@@ -247,39 +150,14 @@ def _replacing(path: str, target: str, binary: bool, in_place: bool) -> Iterator
             _still_replaceable(path, target)
             raise_if_signalled()
             os.replace(tmp_path, target)
-        _TEMPORARIES.discard(tmp_path)
+        TEMPORARIES.discard(tmp_path)
     except BaseException as error:
         with contextlib.suppress(OSError):
             os.unlink(tmp_path)
-        _TEMPORARIES.discard(tmp_path)
+        TEMPORARIES.discard(tmp_path)
         if isinstance(error, OSError):
             raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
         raise
-
-
-def _temporary(directory: str) -> tuple[int, str]:
-    """A new temporary file in ``directory``, registered in :data:`_TEMPORARIES` before any
-    signal can end the run: a signal that arrived just after the file was created, before
-    it was registered, would leave it behind (the interrupting signals are held back for
-    those few steps, where the platform can)."""
-    import signal
-    import tempfile  # (not at start-up: --help and completion never write a file)
-
-    held = {signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", signal.SIGTERM)}
-    try:
-        previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    except (AttributeError, OSError, ValueError):
-        previous = None
-    except BaseException:  # a signal that arrived just before is raised here, after the
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, held)  # block: do not leave it blocked
-        raise
-    try:
-        fd, tmp_path = tempfile.mkstemp(prefix=".memmapcalc-", suffix=".tmp", dir=directory)
-        _TEMPORARIES.add(tmp_path)
-    finally:
-        if previous is not None:  # a signal held back is delivered here, once registered
-            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-    return fd, tmp_path
 
 
 def _still_replaceable(path: str, target: str) -> None:

@@ -100,15 +100,14 @@ def cli() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit status; never raises, never prints a traceback
     unless ``MEMMAPCALC_DEBUG`` is set."""
-    from memmapcalc.atomic import (
+    from memmapcalc.errors import MemmapcalcError
+    from memmapcalc.interrupts import (
         SIGNALS_SEEN,
-        StdoutClosed,
         Terminated,
-        flush_stdout,
         raise_if_signalled,
         remove_temporaries,
     )
-    from memmapcalc.errors import MemmapcalcError
+    from memmapcalc.stdout import StdoutClosed, flush_stdout
 
     args = list(sys.argv[1:] if argv is None else argv)
     SIGNALS_SEEN.clear()  # (main can run more than once in a process: tests, the API)
@@ -169,8 +168,8 @@ def run() -> None:
 
 def _flushed(code: int) -> int:
     """``code``, unless flushing what was printed (help, version) finds stdout gone."""
-    from memmapcalc.atomic import StdoutClosed, flush_stdout
     from memmapcalc.errors import MemmapcalcError
+    from memmapcalc.stdout import StdoutClosed, flush_stdout
 
     try:
         flush_stdout()
@@ -183,7 +182,7 @@ def _flushed(code: int) -> int:
 
 
 class _closed_pipe_is_not_an_oserror:  # lower case: used as a `with` statement
-    """Turn EPIPE into :class:`memmapcalc.atomic.StdoutClosed`: click would catch the
+    """Turn EPIPE into :class:`memmapcalc.stdout.StdoutClosed`: click would catch the
     ``OSError`` and exit 1 ("a machine fails")."""
 
     def __enter__(self) -> None:
@@ -191,7 +190,7 @@ class _closed_pipe_is_not_an_oserror:  # lower case: used as a `with` statement
 
     def __exit__(self, kind: object, error: BaseException | None, trace: object) -> None:
         if isinstance(error, OSError) and error.errno == errno.EPIPE:
-            from memmapcalc.atomic import StdoutClosed
+            from memmapcalc.stdout import StdoutClosed
 
             raise StdoutClosed() from None
 
@@ -201,7 +200,7 @@ def _catch_signals() -> Callable[[], None]:
     returns what puts the previous handlers back.  Only the main thread can set them."""
     import signal
 
-    from memmapcalc.atomic import SIGNALS_SEEN, Terminated
+    from memmapcalc.interrupts import SIGNALS_SEEN, Terminated
 
     previous: dict[int, Any] = {}
 

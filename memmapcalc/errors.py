@@ -31,6 +31,10 @@ class InputError(MemmapcalcError):
         return f"{where}: {_single_line(self.message)}"
 
 
+class OutputError(MemmapcalcError):
+    """The destination of a report cannot be written (``memmapcalc.atomic``, stdout)."""
+
+
 class UsageError(MemmapcalcError):
     """A command-line value that is not acceptable (bad ``--set``, bad range ...)."""
 

@@ -59,7 +59,8 @@ def unique_machine(i: int) -> str:
 
 def typical_machine(i: int) -> str:
     """Machine ``i`` of a fleet with 48 shapes (4 online sizes x 3 standby x 4 kernels)."""
-    online, standby, version = (4, 8, 16, 32)[i % 4], (0, 64, 252)[i // 4 % 3], VERSIONS[i // 12 % 4]
+    online, standby = (4, 8, 16, 32)[i % 4], (0, 64, 252)[i // 4 % 3]
+    version = VERSIONS[i // 12 % 4]
     return (f"name: t{i:06d}\nmemory:\n  online: {online}G\n  standby: {standby}G\n"
             f"kernel:\n  version: \"{version}\"\n")
 
@@ -96,7 +97,8 @@ def environment() -> dict[str, str]:
     return env
 
 
-def run_once(argv: Sequence[str], env: dict[str, str], allowed: tuple[int, ...]) -> tuple[float, int]:
+def run_once(argv: Sequence[str], env: dict[str, str],
+             allowed: tuple[int, ...]) -> tuple[float, int]:
     """Wall seconds and peak RSS (KiB) of one run, output discarded."""
     start = time.perf_counter()
     process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -195,9 +197,9 @@ def measure(root: Path, cli: list[str], env: dict[str, str], start_rounds: int, 
     base = statistics.median(times["python -c pass"])
     budgets = {"memmapcalc --help": 6, "memmapcalc --version": 6, "check one -f json": 17,
                "check one (text)": 20}
-    print(f"\nstart-up, {start_rounds} interleaved rounds (median; fastest in brackets).  'imports of "
-          f"check' is the floor: importing click, yaml, the config model and the core, nothing "
-          f"run:")
+    print(f"\nstart-up, {start_rounds} interleaved rounds (median; fastest in brackets).  "
+          f"'imports of check' is the floor: importing click, yaml, the config model and the "
+          f"core, nothing run:")
     print(f"  {'':24} {'ms':>8} {'x pass':>7} {'budget':>7}")
     for name, values in times.items():
         median, fastest = statistics.median(values), min(values)
@@ -231,9 +233,11 @@ def measure(root: Path, cli: list[str], env: dict[str, str], start_rounds: int, 
         argv = [*cli, "check", str(flats[count]), "-f", "jsonl"] + (["-j", jobs] if jobs else [])
         elapsed, rss = run_once(argv, env, (0, 1))
         print(f"  {count:>9,} machines  {'1 process' if jobs else 'all CPUs ':9}  peak RSS "
-              f"{rss / 1024:6.1f} MiB  ({elapsed:.1f} s, {1000 * elapsed / count:.3f} ms per machine)")
-    print("\n(json holds every result until the end; jsonl writes each as it is checked.  The model "
-          "keeps bounded caches, so RSS grows over the first few thousand machines, then stays.)")
+              f"{rss / 1024:6.1f} MiB  ({elapsed:.1f} s, "
+              f"{1000 * elapsed / count:.3f} ms per machine)")
+    print("\n(json holds every result until the end; jsonl writes each as it is checked.  "
+          "The model keeps bounded caches, so RSS grows over the first few thousand machines, "
+          "then stays.)")
     return 0
 
 

@@ -93,7 +93,8 @@ def test_advice_is_verified() -> None:
 
 def test_advice_names_parameter_on_a_6_9_kernel() -> None:
     result = evaluate(machine("4G", "252G", "6.10"))
-    assert "boot with memory_hotplug.memmap_on_memory=1 (kernel.memmap_on_memory: on)" in result.advice
+    assert ("boot with memory_hotplug.memmap_on_memory=1 (kernel.memmap_on_memory: on)"
+            in result.advice)
 
 
 def test_advice_does_not_offer_memmap_on_memory_without_edat1() -> None:

@@ -150,8 +150,9 @@ def test_reference_example_2g_online_254g_standby() -> None:
 
 
 # --- watermarks (§7) -------------------------------------------------------------------
-@pytest.mark.parametrize(("lowmem", "kbytes"), [(1 * GiB, 4096), (4 * GiB, 8192), (16 * GiB, 16384),
-                                                 (1 * MiB, 128), (2 * TiB, 185363), (8 * TiB, 262144)])
+@pytest.mark.parametrize(("lowmem", "kbytes"), [(1 * GiB, 4096), (4 * GiB, 8192),
+                                                 (16 * GiB, 16384), (1 * MiB, 128),
+                                                 (2 * TiB, 185363), (8 * TiB, 262144)])
 def test_min_free_kbytes_documented_table(lowmem: int, kbytes: int) -> None:
     assert watermarks.min_free_kbytes(lowmem, 262144).value == kbytes
 
@@ -195,6 +196,6 @@ def test_dma_lowmem_reserve(online: int, reserve: int) -> None:
 
 def test_min_free_item_is_watermark_plus_lowmem_reserve() -> None:
     b = budget(resolve(machine("4G", "252G", "6.8")))
-    base, raised, active = b.min_free_parts
+    _base, raised, active = b.min_free_parts
     assert active.value and raised is not None and raised.value == 22528
     assert b.charged["min_free"].value == 22528 * KiB + 8 * MiB

@@ -80,6 +80,7 @@ def _profile(page: int, pmd: int, pageblock: int, vmemmap_leaf: int) -> Profile:
         linear_leaf=_linear_leaf,
         linear_source="arch/arm64/mm/mmu.c arch_add_memory(): NO_BLOCK_MAPPINGS when "
                       "can_set_direct_map() (rodata=full), block mappings otherwise",
+        boundaries=(DMA_LIMIT - RAM_BASE,),  # boot memory reaching past ZONE_DMA
     )
 
 

@@ -15,8 +15,17 @@ from functools import lru_cache
 
 from memmapcalc.arch.hotplug_rows import HotplugBehaviour
 from memmapcalc.arch.profile import Hotplug, Profile
-from memmapcalc.kernel.memmap_on_memory import OFF_REASONS, Refusal, mhp_check
+from memmapcalc.kernel.memmap_on_memory import RefusalWords, mhp_check, refusal_reason
 from memmapcalc.kernel.modes import MemmapMode
+
+#: mm/'s refusals as the paging profiles word them (the s390x texts: arch/s390x/memmap.py).
+REFUSAL_WORDS = RefusalWords(
+    not_whole_pages="memmap {size} B is not whole {page_kib} KiB pages",
+    not_whole_pageblocks="memmap {pages} pages is not a multiple of the pageblock "
+                         "({per_block} pages)",
+    force_would_round="; force would round it up",
+    fills_block="the memmap ({pages} pages after force rounding) would fill the whole block",
+)
 
 
 @lru_cache(maxsize=4096)
@@ -31,23 +40,12 @@ def supported(profile: Profile, behaviour: HotplugBehaviour, block: int, struct_
     """
     page = profile.page
     if not behaviour.memmap_on_memory_arch:
-        reason = ("the kernel has no memmap_on_memory for this architecture (x86_64, arm64 from "
-                  "5.13; ppc64le radix from 6.6)")
-        if profile.family == "ppc64le" and not radix:
-            reason = "hash MMU: ARCH_MHP_MEMMAP_ON_MEMORY_ENABLE needs PPC_RADIX_MMU"
-        return False, reason
+        return False, profile.no_memmap_on_memory
     check = mhp_check(block, struct_page, page, pageblock, mode, behaviour.force_mode)
     size, pages, per_block = check.size, check.pages, check.per_block
-    if check.refusal in OFF_REASONS:
-        return False, OFF_REASONS[check.refusal]
-    if check.refusal is Refusal.NOT_WHOLE_PAGES:
-        return False, f"memmap {size} B is not whole {page >> 10} KiB pages"
-    if check.refusal is Refusal.NOT_WHOLE_PAGEBLOCKS:
-        return False, (f"memmap {pages} pages is not a multiple of the pageblock "
-                       f"({per_block} pages)" + ("; force would round it up" if
-                                                 behaviour.force_mode else ""))
-    if check.refusal is Refusal.FILLS_BLOCK:
-        return False, f"the memmap ({pages} pages after force rounding) would fill the whole block"
+    refused = refusal_reason(check, page, behaviour.force_mode, REFUSAL_WORDS)
+    if refused is not None:
+        return False, refused
     ok, why = profile.arch_memmap_on_memory(profile, size, radix)
     if not ok:
         return False, why

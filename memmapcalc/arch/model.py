@@ -25,9 +25,10 @@ is usually the first DIMM; the budget is charged as it stands at the tightest po
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import NamedTuple
 
+from memmapcalc.arch import paging_formulas as fm
 from memmapcalc.arch.hotplug_rows import HotplugBehaviour, rule
 from memmapcalc.arch.memmap import requested, supported
 from memmapcalc.arch.paging_boot import (
@@ -37,12 +38,15 @@ from memmapcalc.arch.paging_boot import (
     Costs,
     add_costs,
     boot_charge,
-    mom_versions,
 )
 from memmapcalc.arch.paging_geometry import layout, profile_of
 from memmapcalc.arch.profile import BlockSize, Hotplug, Profile
 from memmapcalc.explained import Explained, mib
-from memmapcalc.kernel.memmap_on_memory import memmap_pages
+from memmapcalc.kernel.memmap_on_memory import (
+    MEMMAP_PER_BLOCK_SOURCE,
+    memmap_pages,
+    memmap_per_block_formula,
+)
 from memmapcalc.kernel.modes import MemmapMode
 from memmapcalc.kernel.watermarks import kb as _kb
 from memmapcalc.kernel.watermarks import reserve, thp_active
@@ -163,14 +167,13 @@ def profiled_budget(p: Params) -> Budget:
     """Charge booting's consumers to boot memory (x86_64, arm64, ppc64le)."""
     c = compute(p)
     profile, hb, page = c.profile, c.behaviour, c.profile.page
-    versions, source = rule(profile.family, "section_size", p.version)
-    section = Explained(hb.section_size, lambda: f"1 << SECTION_SIZE_BITS = {mib(hb.section_size)}",
-                        source, versions)
+    versions, source = rule(profile.family, page, "section_size", p.version)
+    section = Explained(hb.section_size, partial(fm.section_size, hb.section_size), source,
+                        versions)
     block = Explained(c.block.value, c.block.formula, c.block.source, c.block.versions)
     b = c.block.value
-    per_block = Explained(c.per_block, lambda: (f"{mib(b)} / {page >> 10} KiB × {p.struct_page} B "
-                                                f"= {mib(c.per_block)}"),
-                          "mm/memory_hotplug.c memory_block_memmap_size()")
+    per_block = Explained(c.per_block, partial(memmap_per_block_formula, b, page, p.struct_page,
+                                               c.per_block), MEMMAP_PER_BLOCK_SOURCE)
     ok, why = c.supported
     if profile.hotplug is Hotplug.DLPAR:
         return _dlpar_budget(p, c, section, block, per_block)
@@ -179,32 +182,25 @@ def profiled_budget(p: Params) -> Budget:
     mom_text = "; ".join(f"{mib(size)} DIMM: {'yes' if used else 'no'} ({how})"
                          for size, used, how in c.uses) or "no DIMMs"
     mom = MemmapOnMemory(
-        Explained(all_used, lambda: (f"mhp_supports_memmap_on_memory({mib(b)}): {why}; "
-                                     f"{mom_text}" if ok else why),
-                  "mm/memory_hotplug.c mhp_supports_memmap_on_memory(); "
-                  "drivers/acpi/acpi_memhotplug.c acpi_memory_enable_device()",
-                  mom_versions(profile)),
+        Explained(all_used, partial(fm.dimm_memmap_on_memory, ok, b, why, mom_text),
+                  fm.DIMM_MOM_SOURCE, profile.mom_versions),
         c.kept_pages if all_used else 0,
         (c.kept_pages - -(-c.per_block // page)) if all_used else 0)
-    blocks = Explained(c.blocks, lambda: (
-        " + ".join(f"{count} × {mib(size)} / {mib(b)}" for size, count in groups)
-        + f" = {c.blocks} blocks" if groups else "no DIMMs"),
-        "drivers/acpi/acpi_memhotplug.c: one add_memory() per DIMM")
+    blocks = Explained(c.blocks, partial(fm.dimm_blocks, groups, b, c.blocks),
+                       fm.DIMM_BLOCKS_SOURCE)
     where = (f" − {mib(credit)} of earlier DIMMs onlined (memhp_default_state={p.auto_online})"
              if credit else "")
-    hotplug_memmap = Explained(at.memmap - credit, lambda: (
-        f"memmap of the DIMMs not on their own blocks {mib(at.memmap)}{where}"),
-        "mm/sparse-vmemmap.c vmemmap_alloc_block_buf() via add_memory()", _auto_versions(p))
-    hot_parts = {"dimm_linear": Explained(at.linear, lambda: (f"linear map of the DIMMs: "
-                                                              f"{mib(at.linear)}"),
+    hotplug_memmap = Explained(at.memmap - credit, partial(fm.dimm_memmap, at.memmap, where),
+                               fm.DIMM_MEMMAP_SOURCE, _auto_versions(p))
+    hot_parts = {"dimm_linear": Explained(at.linear, partial(fm.tables_of,
+                                                             "linear map of the DIMMs", at.linear),
                                           profile.linear_source),
-                 "dimm_vmemmap": Explained(at.vmemmap, lambda: f"vmemmap tables of the DIMMs: "
-                                           f"{mib(at.vmemmap)}", profile.vmemmap_source)}
-    hot_meta = Explained(at.metadata, lambda: (f"DIMM sections, memory block devices (~4 KiB "
-                                               f"each), ACPI devices (~7 KiB each): "
-                                               f"{mib(at.metadata)}"),
-                         "mm/sparse.c section_activate(); drivers/base/memory.c; "
-                         "drivers/acpi/acpi_memhotplug.c (device sizes estimated)")
+                 "dimm_vmemmap": Explained(at.vmemmap, partial(fm.tables_of,
+                                                               "vmemmap tables of the DIMMs",
+                                                               at.vmemmap),
+                                           profile.vmemmap_source)}
+    hot_meta = Explained(at.metadata, partial(fm.dimm_metadata, at.metadata),
+                         fm.DIMM_METADATA_SOURCE)
     return _assemble(p, c, section, block, blocks, per_block, mom, hotplug_memmap, hot_parts,
                      hot_meta)
 
@@ -217,23 +213,17 @@ def _dlpar_budget(p: Params, c: Computed, section: Explained[int], block: Explai
     _, used, how = c.uses[0]
     per_lmb = 0 if used else per_block.value
     lmbs = c.blocks
-    blocks = Explained(lmbs, lambda: f"{mib(p.standby)} / {mib(b)} = {lmbs} LMBs for DLPAR",
-                       "arch/powerpc/mm/drmem.c (ibm,dynamic-memory-v2)")
+    blocks = Explained(lmbs, partial(fm.lmbs, p.standby, b, lmbs), fm.LMBS_SOURCE)
     mom = MemmapOnMemory(
-        Explained(used, lambda: (f"{how}; mhp_supports_memmap_on_memory({mib(b)}): {why}"
-                                 if ok else why),
-                  "mm/memory_hotplug.c mhp_supports_memmap_on_memory(); arch/powerpc/include/"
-                  "asm/pgtable.h arch_supports_memmap_on_memory()", "6.6 on"),
+        Explained(used, partial(fm.lmb_memmap_on_memory, ok, how, b, why), fm.LMB_MOM_SOURCE,
+                  profile.mom_versions),
         c.kept_pages if used else 0,
         (c.kept_pages - -(-per_block.value // profile.page)) if used else 0)
-    memmap = Explained(0, lambda: (f"0 at boot: the {lmbs} LMBs are added later by DLPAR, each "
-                                   f"paying {mib(per_lmb)} of memmap from online memory then"),
-                       "arch/powerpc/platforms/pseries/hotplug-memory.c dlpar_add_lmb()")
+    memmap = Explained(0, partial(fm.lmb_memmap, lmbs, per_lmb), fm.LMB_MEMMAP_SOURCE)
     possible = (p.online + p.standby) // b
     table = c.at.metadata
-    meta = Explained(table, lambda: (f"drmem LMB table: {possible} LMBs × {DRMEM_LMB} B = "
-                                     f"{mib(table)}"),
-                       "arch/powerpc/mm/drmem.c init_drmem_v2_lmbs()")
+    meta = Explained(table, partial(fm.lmb_table, possible, DRMEM_LMB, table),
+                     fm.LMB_TABLE_SOURCE)
     return _assemble(p, c, section, block, blocks, per_block, mom, memmap, {}, meta)
 
 
@@ -256,17 +246,16 @@ def _assemble(p: Params, c: Computed, section: Explained[int], block: Explained[
                          "not modelled"),
         "online_memmap": boot["online_memmap"],
         "standby_memmap": hotplug_memmap,
-        "page_tables": Explained(pt_total, lambda: (" + ".join(
-            f"{name} {mib(part.value)}" for name, part in page_table_parts.items())
-            + f" = {mib(pt_total)}" if page_table_parts else "0"), c.profile.linear_source),
-        "metadata": Explained(boot_meta.value + hot_meta.value, lambda: (
-            f"boot {mib(boot_meta.value)} + hot-pluggable {mib(hot_meta.value)}"),
-            f"{boot_meta.source}; {hot_meta.source}"),
-        "min_free": Explained(min_free_kb * KiB, lambda: (
-            f"max({base.value} kB, khugepaged {raised.value if raised else 0} kB) = "
-            f"{min_free_kb} kB (managed {mib(managed)})"), "mm/page_alloc.c, mm/khugepaged.c"),
-        "userspace": Explained(p.userspace, lambda: f"boot.userspace = {mib(p.userspace)}",
-                               "given"),
+        "page_tables": Explained(pt_total, partial(fm.page_tables, page_table_parts, pt_total),
+                                 c.profile.linear_source),
+        "metadata": Explained(boot_meta.value + hot_meta.value,
+                              partial(fm.metadata, boot_meta.value, hot_meta.value),
+                              f"{boot_meta.source}; {hot_meta.source}"),
+        "min_free": Explained(min_free_kb * KiB,
+                              partial(fm.min_free, base.value, raised.value if raised else 0,
+                                      min_free_kb, managed), fm.MIN_FREE_SOURCE),
+        "userspace": Explained(p.userspace, partial(fm.given, "boot.userspace", p.userspace),
+                               fm.GIVEN),
     }
     required = sum(item.value for item in charged.values())
     assert p.online - required == c.margin, "explained budget and computed margin differ"

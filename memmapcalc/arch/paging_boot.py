@@ -4,12 +4,13 @@ initramfs, crashkernel, memmap, tables, metadata, or the calibrated footprint)."
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import NamedTuple
 
+from memmapcalc.arch import paging_formulas as fm
 from memmapcalc.arch.paging_geometry import tables, vmemmap_of
 from memmapcalc.arch.profile import Profile
-from memmapcalc.explained import Explained, mib
+from memmapcalc.explained import Explained
 from memmapcalc.kernel.sections import MEMORY_BLOCK_DEVICE, kmalloc_size, section_usage_size
 from memmapcalc.kernel.windows import new_windows
 from memmapcalc.records.params import Params
@@ -112,41 +113,34 @@ def _boot_items(profile: Profile, section: int, block: int, online: int, footpri
         delta = memmap - _boot_costs(profile, measured, section, block, struct_page, pageblock,
                                      rodata_full)[0]
         value = footprint + delta
-        calibrated = Explained(value, lambda: (
-            f"kernel.footprint {mib(footprint)} measured at {mib(measured)} boot memory"
-            + (f" + boot memmap difference {mib(delta)}" if delta else "") + f" = {mib(value)}"),
-            "calibrated: boot memory − MemFree at /init without hot-pluggable memory")
+        calibrated = Explained(value, partial(fm.calibrated, footprint, measured, delta, value),
+                               fm.CALIBRATED_SOURCE)
         inside = "in kernel.footprint"
         items = {
             "kernel_image": calibrated,
-            "initramfs": Explained(freed, lambda: (
-                f"kernel.freed_before_init = {mib(freed)}: held while the DIMMs are added, "
-                f"freed before /init"), "init/initramfs.c free_initrd_mem(), init/main.c "
-                "free_initmem() ('Freeing ... memory' in dmesg)"),
+            "initramfs": Explained(freed, partial(fm.freed_before_init, freed),
+                                   fm.FREED_BEFORE_INIT_SOURCE),
             "crashkernel": Explained(0, inside, "calibrated"),
             "online_memmap": Explained(0, inside, "calibrated"),
             "metadata": Explained(0, inside, "calibrated"),
         }
         return Boot(items, value, {})
-    boot_memmap = Explained(memmap, lambda: (
-        f"present sections of {mib(online)} boot memory × {mib(section)} / {profile.page >> 10} "
-        f"KiB × {struct_page} B, in {mib(profile.vmemmap_leaf)} vmemmap leaves = {mib(memmap)}"),
-        "mm/sparse.c sparse_init_nid(), section_map_size()")
+    boot_memmap = Explained(memmap, partial(fm.boot_memmap, online, section, profile.page,
+                                            struct_page, profile.vmemmap_leaf, memmap),
+                            fm.BOOT_MEMMAP_SOURCE)
     items = {
-        "kernel_image": Explained(image, lambda: f"kernel.image = {mib(image)}", "given"),
-        "initramfs": Explained(initramfs, lambda: f"kernel.initramfs = {mib(initramfs)}",
-                               "init/initramfs.c: image kept until unpacked, given"),
-        "crashkernel": Explained(crash, lambda: f"kernel.crashkernel = {mib(crash)}",
-                                 "kernel/crash_reserve.c reserve_crashkernel(), given"),
+        "kernel_image": Explained(image, partial(fm.given, "kernel.image", image), fm.GIVEN),
+        "initramfs": Explained(initramfs, partial(fm.given, "kernel.initramfs", initramfs),
+                               fm.INITRAMFS_SOURCE),
+        "crashkernel": Explained(crash, partial(fm.given, "kernel.crashkernel", crash),
+                                 fm.CRASHKERNEL_SOURCE),
         "online_memmap": boot_memmap,
-        "metadata": Explained(meta, lambda: (f"boot sections' mem_section_usage, section roots, "
-                                             f"memory block devices: {mib(meta)}"),
-                              "mm/sparse.c, drivers/base/memory.c (device size estimated)"),
+        "metadata": Explained(meta, partial(fm.boot_metadata, meta), fm.BOOT_METADATA_SOURCE),
     }
-    parts = {"boot_linear": Explained(linear, lambda: f"linear map of boot memory: {mib(linear)}",
-                                      profile.linear_source),
-             "boot_vmemmap": Explained(vmemmap, lambda: (f"vmemmap tables of boot memory: "
-                                                         f"{mib(vmemmap)}"),
+    parts = {"boot_linear": Explained(linear, partial(fm.tables_of, "linear map of boot memory",
+                                                      linear), profile.linear_source),
+             "boot_vmemmap": Explained(vmemmap, partial(fm.tables_of,
+                                                        "vmemmap tables of boot memory", vmemmap),
                                        profile.vmemmap_source)}
     reserved = image + initramfs + crash + memmap + meta + linear + vmemmap
     return Boot(items, reserved, parts)
@@ -173,6 +167,3 @@ def _boot_costs(profile: Profile, boot: int, section: int, block: int, struct_pa
     meta = sections * section_usage_size(section, pageblock) + roots + blocks * MEMORY_BLOCK_DEVICE
     return memmap, linear, vmemmap, meta
 
-
-def mom_versions(profile: Profile) -> str:
-    return "6.6 on" if profile.family == "ppc64le" else "5.13 on"

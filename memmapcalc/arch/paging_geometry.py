@@ -13,7 +13,6 @@ from memmapcalc.arch.registry import profile_for
 from memmapcalc.kernel.version import KernelVersion
 from memmapcalc.kernel.windows import new_windows
 from memmapcalc.records.params import Params
-from memmapcalc.units import MiB
 
 
 @lru_cache(maxsize=256)
@@ -126,17 +125,7 @@ def boundaries(p: Params) -> tuple[int, ...]:
     """Boot-memory sizes where the budget can jump (not sections or blocks): zone ends and
     layout changes of the profile, and the online size where managed memory reaches
     512 MiB (khugepaged starts)."""
-    profile = profile_of(p)[0]
-    points: list[int] = []
-    if profile.family == "x86_64":
-        from memmapcalc.arch.x86_64 import Q35_LOWMEM_LIMIT
-
-        points += [16 * MiB, Q35_LOWMEM_LIMIT]
-    elif profile.family == "arm64":
-        from memmapcalc.arch.arm64 import DMA_LIMIT, RAM_BASE
-
-        points.append(DMA_LIMIT - RAM_BASE)
-    return tuple(points)
+    return profile_of(p)[0].boundaries
 
 
 def with_online(p: Params, online: int) -> Params:

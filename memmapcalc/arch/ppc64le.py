@@ -21,7 +21,13 @@
 from __future__ import annotations
 
 from memmapcalc.arch.hotplug_rows import HotplugBehaviour
-from memmapcalc.arch.profile import BlockSize, Hotplug, Profile
+from memmapcalc.arch.profile import (
+    NO_ARCH_MEMMAP_ON_MEMORY,
+    BlockSize,
+    Hotplug,
+    Profile,
+    pmd_linear_leaf,
+)
 from memmapcalc.units import GiB, KiB, MiB, PiB, TiB
 
 LMB = 256 * MiB
@@ -33,6 +39,11 @@ def boot_ranges(boot: int) -> tuple[tuple[int, int], ...]:
 
 def hotplug_base(boot: int) -> int:
     return -(-boot // GiB) * GiB
+
+
+def zones(boot: int, onlined_above: bool) -> int:
+    """Book3S-64 has only ZONE_NORMAL (no CONFIG_ZONE_DMA), wherever memory is onlined."""
+    return 1
 
 
 def block_size(profile: Profile, behaviour: HotplugBehaviour, boot: int, hypervisor: bool,
@@ -57,6 +68,11 @@ def arch_memmap_on_memory(profile: Profile, vmemmap_size: int, radix: bool) -> t
     return True, "radix, 64K pages: no PMD restriction (vmemmap can fall back to base pages)"
 
 
+#: arch/powerpc/platforms/pseries/Kconfig: ARCH_MHP_MEMMAP_ON_MEMORY_ENABLE depends on
+#: PPC_RADIX_MMU, so a hash-MMU kernel has none whatever its version.
+HASH_NO_MEMMAP_ON_MEMORY = "hash MMU: ARCH_MHP_MEMMAP_ON_MEMORY_ENABLE needs PPC_RADIX_MMU"
+
+
 def _profile(page: int, radix: bool) -> Profile:
     pageblock = 2 * MiB if radix else 16 * MiB
     return Profile(
@@ -68,12 +84,14 @@ def _profile(page: int, radix: bool) -> Profile:
         max_physical_source="arch/powerpc/include/asm/book3s/64/mmu.h MAX_PHYSMEM_BITS "
                             "(51 with 64K pages, 46 with 4K)",
         hotplug=Hotplug.DLPAR, boot_ranges=boot_ranges, hotplug_base=hotplug_base,
-        zones=lambda boot, onlined_above: 1,
+        zones=zones,
         zones_source="Book3S-64 has only ZONE_NORMAL (no CONFIG_ZONE_DMA)",
         block_size=block_size, arch_memmap_on_memory=arch_memmap_on_memory,
-        linear_leaf=lambda profile, rodata_full: profile.pmd,
+        linear_leaf=pmd_linear_leaf,
         linear_source="arch/powerpc/mm/book3s64/radix_pgtable.c create_physical_mapping(): "
                       "2 MiB / 1 GiB pages",
+        mom_versions="6.6 on",
+        no_memmap_on_memory=NO_ARCH_MEMMAP_ON_MEMORY if radix else HASH_NO_MEMMAP_ON_MEMORY,
     )
 
 

@@ -38,6 +38,17 @@ class BlockSize:
     versions: str = "all"
 
 
+#: Why a kernel before the profile's memmap-on-memory support refuses it (the versions are
+#: the ``memmap_on_memory_arch`` rows of arch/hotplug_rows.py).
+NO_ARCH_MEMMAP_ON_MEMORY = ("the kernel has no memmap_on_memory for this architecture "
+                            "(x86_64, arm64 from 5.13; ppc64le radix from 6.6)")
+
+
+def no_note(boot: int, given: bool, bare_metal: bool) -> str | None:
+    """A profile whose block size assumes nothing about the memory layout."""
+    return None
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Profile:
     """One architecture with one base page size (and MMU, on ppc64le).  Profiles are
@@ -75,6 +86,16 @@ class Profile:
     #: leaf size of the linear (direct) map of hot-added memory, given rodata=full
     linear_leaf: Callable[[Profile, bool], int]
     linear_source: str
+    #: the kernels that have memmap-on-memory for hot-added memory of this profile
+    mom_versions: str = "5.13 on"
+    #: why a kernel without ``ARCH_MHP_MEMMAP_ON_MEMORY_ENABLE`` refuses it
+    no_memmap_on_memory: str = NO_ARCH_MEMMAP_ON_MEMORY
+    #: boot-memory sizes where the budget can jump besides sections and blocks: zone ends
+    #: and changes of the memory layout (the searches look there)
+    boundaries: tuple[int, ...] = ()
+    #: a note on a block size derived from an assumed memory layout, given boot memory,
+    #: whether memory.block_size is given and whether bare metal's rule applies
+    block_size_note: Callable[[int, bool, bool], str | None] = no_note
 
     @property
     def entries(self) -> int:
@@ -85,6 +106,12 @@ class Profile:
     def sections_per_root(self) -> int:
         """SPARSEMEM_EXTREME: one root page holds PAGE / sizeof(struct mem_section) (16 B)."""
         return self.page // 16
+
+
+def pmd_linear_leaf(profile: Profile, rodata_full: bool) -> int:
+    """The linear map of hot-added memory in PMD-sized leaves (x86_64 2 MiB pages, powerpc
+    radix 2 MiB / 1 GiB pages: the 1 GiB leaves are not counted), whatever rodata says."""
+    return profile.pmd
 
 
 def generic_arch_memmap_on_memory(profile: Profile, vmemmap_size: int,

@@ -5,7 +5,9 @@ is checked by re-running the model with the change applied."""
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
+from memmapcalc.arch import paging_formulas as fm
 from memmapcalc.arch.hotplug_rows import hotplug_behaviour
 from memmapcalc.arch.memmap import supported
 from memmapcalc.arch.paging_boot import KERNEL_ONLINE
@@ -20,7 +22,6 @@ from memmapcalc.records.notes import release_notes, version_notes
 from memmapcalc.records.params import Params
 from memmapcalc.records.size_tips import size_tips
 from memmapcalc.records.verdict import passes
-from memmapcalc.units import GiB
 
 
 def _what(p: Params) -> str:
@@ -37,15 +38,10 @@ def limits(p: Params, result: Budget, standby_limit: int | None, capped: bool,
             else "the most hot-pluggable memory" if profile.hotplug is Hotplug.DLPAR
             else "the most DIMM memory (your DIMMs, then more of the last size)")
     standby_x = None if standby_limit is None else Explained(
-        standby_limit, lambda: (f"{what}, whole {mib(block)} blocks, with margin ≥ "
-                                f"{mib(p.min_margin)}"
-                                + (f": capped by {_cap(p)}" if capped else
-                                   f"; {mib(standby_limit + block)} fails")),
-        "search over budget()")
+        standby_limit, partial(fm.standby_limit, what, block, p.min_margin, standby_limit,
+                               _cap(p) if capped else None), fm.LIMIT_SOURCE)
     online_x = None if online_limit is None else Explained(
-        online_limit, lambda: (f"smallest boot memory (whole MiB) from which every larger size "
-                               f"keeps margin ≥ {mib(p.min_margin)}; "
-                               f"{mib(online_limit - (1 << 20))} fails"), "search over budget()")
+        online_limit, partial(fm.online_limit, p.min_margin, online_limit), fm.LIMIT_SOURCE)
     return standby_x, online_x
 
 
@@ -60,10 +56,9 @@ def notes(p: Params, result: Budget, capped: bool) -> list[str]:
     out = version_notes(p, "no memmap-on-memory, oldest section sizes") + release_notes(p)
     behaviour = profile_of(p)[1]
     bare_metal = not p.hypervisor and behaviour.bare_metal_max_block
-    if profile.family == "x86_64" and p.block_size is None and p.online >= 62 * GiB \
-            and not bare_metal:
-        out.append("memory block size derived from the QEMU q35 memory layout (boot memory above "
-                   "2 GiB starts at 4 GiB); give memory.block_size if your machine differs")
+    block_note = profile.block_size_note(p.online, p.block_size is not None, bare_metal)
+    if block_note is not None:
+        out.append(block_note)
     if profile.hotplug is Hotplug.DLPAR and p.standby:
         out.append("ppc64le: DIMMs present at boot are boot memory (count them in memory.online); "
                    "memory.standby is added later by DLPAR, one LMB at a time")
@@ -90,7 +85,7 @@ def advise(p: Params, min_online: int | None, max_standby: int | None) -> list[F
 
 
 def _dimm_tips(p: Params) -> list[str]:
-    profile, behaviour = profile_of(p)
+    behaviour = profile_of(p)[1]
     tips: list[str] = []
     on = replace(p, memmap_on_memory=MemmapMode.ON)
     if p.memmap_on_memory is MemmapMode.OFF and passes(on):
@@ -99,8 +94,8 @@ def _dimm_tips(p: Params) -> list[str]:
             replace(p, auto_online="online")):
         tips.append("boot with memhp_default_state=online (kernel.auto_online: online): each "
                     "DIMM's memmap then comes from the DIMMs onlined before it")
-    newer = v("6.8")
-    if (p.version is None or p.version < newer) and profile.family in ("x86_64", "arm64"):
+    newer = v("6.8")  # (only the ACPI profiles get here: x86_64 and arm64)
+    if p.version is None or p.version < newer:
         later = replace(p, version=newer, memmap_on_memory=MemmapMode.ON)
         if passes(later):
             tips.append("boot a kernel ≥ 6.8 with memory_hotplug.memmap_on_memory=1 (DIMMs of "

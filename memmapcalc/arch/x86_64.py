@@ -19,7 +19,13 @@
 from __future__ import annotations
 
 from memmapcalc.arch.hotplug_rows import HotplugBehaviour
-from memmapcalc.arch.profile import BlockSize, Hotplug, Profile, generic_arch_memmap_on_memory
+from memmapcalc.arch.profile import (
+    BlockSize,
+    Hotplug,
+    Profile,
+    generic_arch_memmap_on_memory,
+    pmd_linear_leaf,
+)
 from memmapcalc.units import GiB, KiB, MiB, TiB
 
 #: hw/i386/pc_q35.c: from this much memory on, only 2 GiB are placed below 4 GiB.
@@ -88,6 +94,15 @@ def block_size(profile: Profile, behaviour: HotplugBehaviour, boot: int, hypervi
                      f"≤ 2 GiB it is aligned to = {size >> 20} MiB", source)
 
 
+def block_size_note(boot: int, given: bool, bare_metal: bool) -> str | None:
+    """The block size rule reads where boot memory ends, which this profile takes from
+    QEMU's q35 layout (:func:`boot_end`) from the sizes where that decides (≥ 62 GiB)."""
+    if given or boot < 62 * GiB or bare_metal:
+        return None
+    return ("memory block size derived from the QEMU q35 memory layout (boot memory above "
+            "2 GiB starts at 4 GiB); give memory.block_size if your machine differs")
+
+
 PROFILE = Profile(
     family="x86_64", name="x86_64", page=4 * KiB, pmd=2 * MiB, pageblock=2 * MiB,
     vmemmap_leaf=2 * MiB,
@@ -97,6 +112,8 @@ PROFILE = Profile(
     hotplug=Hotplug.ACPI_DIMMS, boot_ranges=boot_ranges, hotplug_base=hotplug_base,
     zones=zones, zones_source="arch/x86/mm/init.c zone_sizes_init(): DMA < 16 MiB, DMA32 < 4 GiB",
     block_size=block_size, arch_memmap_on_memory=generic_arch_memmap_on_memory,
-    linear_leaf=lambda profile, rodata_full: profile.pmd,
+    linear_leaf=pmd_linear_leaf,
     linear_source="arch/x86/mm/init_64.c arch_add_memory() -> init_memory_mapping(): 2 MiB pages",
+    boundaries=(16 * MiB, Q35_LOWMEM_LIMIT),  # ZONE_DMA's end; q35's low memory ends
+    block_size_note=block_size_note,
 )

@@ -221,12 +221,13 @@ def _check_footprint(machine: Machine) -> None:
 
 def _check_increment(increment: int, online: int, standby: int) -> None:
     if increment % MiB:
-        raise FieldError("memory.increment", f"{format_size(increment)} is not a whole number of MiB; "
+        raise FieldError("memory.increment",
+                         f"{format_size(increment)} is not a whole number of MiB; "
                          f"SCLP reports the storage increment (rzm) in MiB")
     if not _power_of_two(increment):
         raise FieldError("memory.increment", f"{format_size(increment)} is not a power of two; "
-                         f"storage increments are (1M, 2M, … 2G), and a block size derived from one "
-                         f"must be (drivers/base/memory.c memory_dev_init())")
+                         f"storage increments are (1M, 2M, … 2G), and a block size derived "
+                         f"from one must be (drivers/base/memory.c memory_dev_init())")
     for field, value in (("memory.online", online), ("memory.standby", standby)):
         if value % increment:
             raise FieldError(field, f"{format_size(value)} is not a whole number of "

@@ -9,7 +9,16 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 
+from memmapcalc.explained import mib
 from memmapcalc.kernel.modes import MemmapMode
+
+#: The memmap of one memory block: ``memory_block_memmap_size() = block / PAGE_SIZE *
+#: sizeof(struct page)``, the same rule for every profile.
+MEMMAP_PER_BLOCK_SOURCE = "mm/memory_hotplug.c memory_block_memmap_size()"
+
+
+def memmap_per_block_formula(block: int, page: int, struct_page: int, size: int) -> str:
+    return f"{mib(block)} / {page >> 10} KiB × {struct_page} B = {mib(size)}"
 
 
 class Refusal(Enum):
@@ -84,3 +93,35 @@ OFF_REASONS = {
                                  "(kstrtobool fails; stays N)"),
     Refusal.PARAMETER_OFF: "memory_hotplug.memmap_on_memory is N",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class RefusalWords:
+    """How a profile family words mm/'s refusals of a block size: the rule is one
+    (:func:`mhp_check`), the s390x and the paging profiles' texts differ, so the texts
+    are data.  Templates name ``{size}`` (memmap bytes), ``{page_kib}``, ``{pages}``
+    (force-rounded) and ``{per_block}`` (pages per pageblock)."""
+
+    not_whole_pages: str
+    not_whole_pageblocks: str
+    #: added to ``not_whole_pageblocks`` when the kernel takes ``force`` (which rounds up)
+    force_would_round: str
+    fills_block: str
+
+
+def refusal_reason(check: MomCheck, page: int, force_mode: bool,
+                   words: RefusalWords) -> str | None:
+    """Why mm/ refuses the block in ``words``, or None when it allows it (the
+    architecture's own test follows)."""
+    if check.refusal is None:
+        return None
+    if check.refusal in OFF_REASONS:
+        return OFF_REASONS[check.refusal]
+    values = {"size": check.size, "page_kib": page >> 10, "pages": check.pages,
+              "per_block": check.per_block}
+    if check.refusal is Refusal.NOT_WHOLE_PAGES:
+        return words.not_whole_pages.format(**values)
+    if check.refusal is Refusal.NOT_WHOLE_PAGEBLOCKS:
+        return (words.not_whole_pageblocks.format(**values)
+                + (words.force_would_round if force_mode else ""))
+    return words.fills_block.format(**values)

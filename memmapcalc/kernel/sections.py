@@ -10,9 +10,11 @@ from memmapcalc.units import KiB, MiB
 SUBSECTION = 2 * MiB
 #: Pageblock flag bits per pageblock (NR_PAGEBLOCK_BITS, include/linux/pageblock-flags.h).
 PAGEBLOCK_BITS = 4
-#: kmalloc_size() rounds allocations above 8 KiB to power-of-two runs of 4 KiB pages for
-#: every profile (the page size of s390x; on 16K/64K-page profiles the kernel rounds to its
-#: own pages: a known inaccuracy, kept so that results do not change in this refactor).
+#: kmalloc_size() counts allocations above 8 KiB in power-of-two runs of 4 KiB pages, which
+#: is right for every page size: SLUB serves up to 2 × PAGE_SIZE from its power-of-two
+#: caches and larger sizes as PAGE_SIZE << get_order(size), both the next power of two
+#: (include/linux/slab.h KMALLOC_SHIFT_HIGH, mm/slub.c ___kmalloc_large_node(); checked
+#: for 4K, 16K and 64K pages in tests/kernel/test_kmalloc.py).
 _KMALLOC_PAGE = 4 * KiB
 #: Estimate: ``struct memory_block`` with its ``struct device``, the sysfs directory
 #: ``memoryN`` and its attribute nodes, and the resource (drivers/base/memory.c

@@ -317,8 +317,9 @@ def test_hotplug_era_boundaries(family: str, page: int, before: str, after: str,
 def test_hotplug_tables_are_sorted_and_sourced() -> None:
     from memmapcalc.arch.hotplug_rows import changes
 
-    for family in ("x86_64", "arm64", "ppc64le"):
-        rows = changes(family)
+    for family, page in (("x86_64", 4 * KiB), ("arm64", 4 * KiB), ("arm64", 16 * KiB),
+                         ("arm64", 64 * KiB), ("ppc64le", 4 * KiB), ("ppc64le", 64 * KiB)):
+        rows = changes(family, page)
         assert [r.since for r in rows] == sorted(r.since for r in rows)
         assert all(r.source for r in rows)
     assert hotplug_behaviour("x86_64", 4 * KiB, None) == hotplug_behaviour("x86_64", 4 * KiB,

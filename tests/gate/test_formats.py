@@ -102,8 +102,8 @@ def test_sarif_is_valid_with_one_result_per_machine_not_passing(gate: Gate, mixe
     assert all(rules[r["ruleIndex"]]["id"] == r["ruleId"] for r in results)
 
 
-def test_sarif_relative_paths_stay_relative_and_are_encoded(gate: Gate, tmp_path: Path,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sarif_relative_paths_stay_relative_and_are_encoded(
+        gate: Gate, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write_configs(tmp_path, {"my configs/lnx 01.yaml": FAILING})
     monkeypatch.chdir(tmp_path)
     log = json.loads(gate("check", "my configs", "-f", "sarif").out)
@@ -150,7 +150,8 @@ def test_format_from_environment_and_output_file(gate: Gate, mixed: Path, tmp_pa
     assert run.err.endswith("4 machines: 1 pass, 1 warn, 1 fail, 1 error\n")  # a file: summary
     monkeypatch.setenv("MEMMAPCALC_FORMAT", "yaml")
     bad = gate("check", str(mixed))
-    assert bad.code == 2 and "MEMMAPCALC_FORMAT" not in bad.out and "'yaml' is not one of" in bad.err
+    assert bad.code == 2 and "MEMMAPCALC_FORMAT" not in bad.out
+    assert "'yaml' is not one of" in bad.err
     monkeypatch.setenv("MEMMAPCALC_FORMAT", "jsonl")
     assert gate("check", str(mixed), "-f", "json").out.startswith("{\n")  # the flag wins
 
@@ -196,5 +197,7 @@ def test_quiet(gate: Gate, mixed: Path) -> None:
 def test_github_stdin_without_a_name_is_a_run_level_annotation(gate: Gate) -> None:
     run = gate("check", "-", "-f", "github", stdin=FAILING)
     assert run.out.startswith("::error title=memmapcalc%3A lnx01 cannot IPL::cannot IPL")
-    named = gate("check", "-", "--stdin-filename", "lpars/lnx01.yaml", "-f", "github", stdin=FAILING)
-    assert named.out.startswith("::error title=memmapcalc%3A lnx01 cannot IPL,file=lpars/lnx01.yaml::")
+    named = gate("check", "-", "--stdin-filename", "lpars/lnx01.yaml", "-f", "github",
+                 stdin=FAILING)
+    assert named.out.startswith(
+        "::error title=memmapcalc%3A lnx01 cannot IPL,file=lpars/lnx01.yaml::")

@@ -128,7 +128,8 @@ def test_directory_is_an_error(gate: Gate, tmp_path: Path, command: str) -> None
 
 
 def test_open_output_refuses_a_directory_a_socket_and_a_block_device(tmp_path: Path) -> None:
-    from memmapcalc.atomic import OutputError, destination
+    from memmapcalc.atomic import destination
+    from memmapcalc.errors import OutputError
 
     with pytest.raises(OutputError, match=r"it is a directory; -o takes a regular file"):
         destination(str(tmp_path))

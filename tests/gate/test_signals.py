@@ -72,7 +72,7 @@ def test_terminated_in_process_removes_temporaries(gate: Gate, tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """The same unwinding without a process: the signal handler's exception mid-run."""
     import memmapcalc.api.contract as contract
-    from memmapcalc.atomic import Terminated
+    from memmapcalc.interrupts import Terminated
 
     def terminated(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise Terminated(signal.SIGTERM)

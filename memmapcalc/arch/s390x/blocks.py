@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, partial
 
+from memmapcalc.arch.s390x import formulas as fm
 from memmapcalc.explained import Explained, mib
 
 
@@ -15,15 +16,14 @@ def block_size(section_size: int, increment: int | None, configured: int | None)
     one section.  Example: 256 MiB sections, 8 MiB increments -> 256 MiB blocks;
     2 GiB LPAR increments -> 2 GiB blocks.
     """
-    source = "arch/s390/mm/init.c memory_block_size_bytes(): max(MIN_MEMORY_BLOCK_SIZE, sclp.rzm)"
     if configured is not None:
-        return Explained(configured, lambda: f"memory.block_size = {mib(configured)} (given)",
-                         source)
+        return Explained(configured, partial(fm.block_size_given, configured),
+                         fm.BLOCK_SIZE_SOURCE)
     rzm = increment or 0
     value = max(section_size, rzm)
     rzm_text = mib(rzm) if increment else "unknown (0, as QEMU/KVM reports)"
-    return Explained(value, lambda: (f"max(section {mib(section_size)}, increment {rzm_text}) = "
-                                     f"{mib(value)}"), source)
+    return Explained(value, partial(fm.block_size, section_size, rzm_text, value),
+                     fm.BLOCK_SIZE_SOURCE)
 
 
 def standby_range(online: int, standby: int, block: int) -> tuple[int, int]:

@@ -7,11 +7,19 @@ text); s390 gates in drivers/s390/char/sclp_cmd.c / sclp_mem.c.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, partial
 
+from memmapcalc.arch.s390x import formulas as fm
 from memmapcalc.arch.s390x.constants import PAGE, SEGMENT
 from memmapcalc.explained import Explained, mib
-from memmapcalc.kernel.memmap_on_memory import OFF_REASONS, Refusal, memmap_pages, mhp_check
+from memmapcalc.kernel.memmap_on_memory import (
+    MEMMAP_PER_BLOCK_SOURCE,
+    RefusalWords,
+    memmap_pages,
+    memmap_per_block_formula,
+    mhp_check,
+    refusal_reason,
+)
 from memmapcalc.kernel.modes import MemmapMode, StandbyHandling
 from memmapcalc.records.budget import MemmapOnMemory
 
@@ -23,8 +31,18 @@ def memmap_size(block: int, struct_page: int) -> Explained[int]:
     Example: 256 MiB / 4 KiB × 64 B = 4 MiB; 1 GiB -> 16 MiB (16 MiB per GiB).
     """
     value = block // PAGE * struct_page
-    return Explained(value, lambda: (f"{mib(block)} / 4 KiB × {struct_page} B = {mib(value)}"),
-                     "mm/memory_hotplug.c memory_block_memmap_size()", "5.13 on (same rule before)")
+    return Explained(value, partial(memmap_per_block_formula, block, PAGE, struct_page, value),
+                     MEMMAP_PER_BLOCK_SOURCE, "5.13 on (same rule before)")
+
+
+#: mm/'s refusals as the s390x texts word them (the paging profiles': arch/memmap.py).
+REFUSAL_WORDS = RefusalWords(
+    not_whole_pages="memmap {size} B is not whole pages",
+    not_whole_pageblocks="memmap {pages} pages is not a multiple of the pageblock "
+                         "({per_block} pages)",
+    force_would_round="",
+    fills_block="the memmap would fill the whole block",
+)
 
 
 @lru_cache(maxsize=4096)
@@ -39,14 +57,9 @@ def generic_support(block: int, struct_page: int, pageblock: int, mode: MemmapMo
     """
     check = mhp_check(block, struct_page, PAGE, pageblock, mode, force_accepted)
     size, pages, per_block = check.size, check.pages, check.per_block
-    if check.refusal in OFF_REASONS:
-        return False, OFF_REASONS[check.refusal]
-    if check.refusal is Refusal.NOT_WHOLE_PAGES:
-        return False, f"memmap {size} B is not whole pages"
-    if check.refusal is Refusal.NOT_WHOLE_PAGEBLOCKS:
-        return False, f"memmap {pages} pages is not a multiple of the pageblock ({per_block} pages)"
-    if check.refusal is Refusal.FILLS_BLOCK:
-        return False, "the memmap would fill the whole block"
+    refused = refusal_reason(check, PAGE, False, REFUSAL_WORDS)
+    if refused is not None:
+        return False, refused
     if size % SEGMENT:
         return False, f"memmap {mib(size)} is not a multiple of the 1 MiB PMD (segment)"
     return True, (f"memmap {pages} pages = whole pageblocks of {per_block} pages and whole "
@@ -79,7 +92,7 @@ def standby_memmap_on_memory(*, block: int, struct_page: int, pageblock: int, mo
                          "cpu_has_edat1() ? MHP_MEMMAP_ON_MEMORY : MHP_NONE", versions)
     else:
         gate = "EDAT1 present and " if standby is StandbyHandling.BOOT_ADD else ""
-        used = Explained(ok, lambda: (f"{gate}mhp_supports_memmap_on_memory(): {why}"),
+        used = Explained(ok, partial(fm.sclp_memmap_on_memory, gate, why),
                          "mm/memory_hotplug.c mhp_supports_memmap_on_memory()"
                          + ("; drivers/s390/char/sclp_mem.c sclp_init_mem() default" if
                             standby is StandbyHandling.DEFERRED else ""), versions)

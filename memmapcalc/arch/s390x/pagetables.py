@@ -16,8 +16,9 @@ its 2 GiB window.  With SP = 64 one 2 GiB vmemmap window covers 128 GiB of memor
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, partial
 
+from memmapcalc.arch.s390x import formulas as fm
 from memmapcalc.arch.s390x.constants import (
     CRST_TABLE,
     PAGE,
@@ -101,9 +102,7 @@ def standby_identity(start: int, end: int, block: int, online: int, edat1: bool,
             f"{segment_tables} new 2 GiB windows × 16 KiB")
     if not edat1:
         rule += f" + {pte_tables} PTE tables × {mib(pte_table)}"
-    return Explained(value, lambda: (f"{rule} = {mib(value)}"),
-                     "arch/s390/mm/vmem.c vmem_add_mapping(), modify_pud_table(), "
-                     "modify_pmd_table()",
+    return Explained(value, partial(fm.rule_total, rule, value), fm.STANDBY_IDENTITY_SOURCE,
                      "≤ 6.18 (boot-add)")
 
 
@@ -144,6 +143,4 @@ def top_level(address_space_end: int, vmemmap_end: int) -> Explained[int]:
                          "arch/s390/boot/startup.c setup_kernel_memory_layout()")
     r3 = -(-address_space_end // REGION3_TABLE_SPAN) + -(-vmemmap_end // REGION3_TABLE_SPAN)
     value = (1 + r3) * CRST_TABLE
-    return Explained(value, lambda: (f"4-level: 1 region-2 + {r3} region-3 tables × 16 KiB = "
-                                     f"{mib(value)}"),
-                     "arch/s390/boot/startup.c setup_kernel_memory_layout()")
+    return Explained(value, partial(fm.top_level, r3, value), fm.TOP_LEVEL_SOURCE)

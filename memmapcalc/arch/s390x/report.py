@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import partial
+
+from memmapcalc.arch.s390x import formulas as fm
 from memmapcalc.arch.s390x.constants import MAX_PHYSICAL
 from memmapcalc.arch.s390x.platforms import platform_notes
 from memmapcalc.explained import Explained, mib
@@ -16,16 +19,11 @@ def limits(p: Params, result: Budget, standby_limit: int | None, capped: bool,
     """The limits with the search that found them."""
     block = mib(result.block_size.value)
     standby_x = None if standby_limit is None else Explained(
-        standby_limit, lambda: (f"largest whole number of {block} blocks with margin ≥ "
-                                f"{mib(p.min_margin)}"
-        + (": capped by MAX_PHYSMEM_BITS 46 (64 TiB) - online" if capped else
-           f"; {mib(standby_limit + result.block_size.value)} fails")),
-        "binary search over budget(); arch/s390/include/asm/sparsemem.h MAX_PHYSMEM_BITS")
+        standby_limit, partial(fm.max_standby, block, p.min_margin, capped,
+                               standby_limit + result.block_size.value), fm.MAX_STANDBY_SOURCE)
     online_x = None if online_limit is None else Explained(
-        online_limit, lambda: (f"smallest online (whole {mib(max(p.increment or 0, 1 << 20))}) "
-        f"from which "
-        f"every larger size keeps margin ≥ {mib(p.min_margin)}; "
-        f"{mib(online_limit - max(p.increment or 0, 1 << 20))} fails"), "search over budget()")
+        online_limit, partial(fm.min_online, max(p.increment or 0, 1 << 20), p.min_margin,
+                              online_limit), fm.MIN_ONLINE_SOURCE)
     return standby_x, online_x
 
 
