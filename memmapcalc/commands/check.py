@@ -96,7 +96,7 @@ def check(paths: tuple[str, ...], configs: tuple[str, ...], stdin_filename: str 
     fmt = fmt or "text"
     to_stdout = output in (None, "-")
     options = RenderOptions(color=fmt not in MACHINE_FORMATS and _color(color, to_stdout),
-                            quiet=quiet, explain=explain)
+                            quiet=quiet, explain=explain, width=_width(fmt, to_stdout))
     # Error lines on stderr unless the report itself shows them on the terminal (text).
     tell_errors = quiet < 2 and not (fmt == "text" and to_stdout)
     tally = Tally(tell_errors)
@@ -181,6 +181,13 @@ def _color(choice: str, to_stdout: bool) -> bool:
     if not to_stdout:  # a report file: colour only when asked for explicitly
         return choice == "always"
     return use_color(choice, sys.stdout)
+
+
+def _width(fmt: str, to_stdout: bool) -> int | None:
+    """Text on a terminal is wrapped to its width; files and pipes are not (byte-stable)."""
+    from memmapcalc.terminal import terminal_width
+
+    return terminal_width(sys.stdout) if fmt == "text" and to_stdout else None
 
 
 class Tally:

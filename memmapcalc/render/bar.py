@@ -13,7 +13,7 @@ from typing import Any
 
 from rich.text import Text
 
-from memmapcalc.units import human_size
+from memmapcalc.units import human_size, human_size_at_least, human_size_at_most
 
 #: The budget bar's groups of ``charged_at_ipl`` items, in the order they fill online
 #: memory (what the kernel takes first comes first): glyph, colour, items.
@@ -67,13 +67,14 @@ def budget_bar(result: dict[str, Any], width: int = BAR_WIDTH, indent: str = "  
         bar.append(glyph * chars, style=colour)
     bar.append("▏ " + human_size(online))
     if result["margin"] < 0:
-        bar.append(f"  short by {human_size(-result['margin'])}", style="bold red")
+        bar.append(f"  short by {human_size_at_least(-result['margin'])}", style="bold red")
     legend = Text(indent + "       ")
     for index, ((name, size), (glyph, colour)) in enumerate(zip(groups, styles, strict=True)):
         if index:
             legend.append("  ")
         legend.append(glyph, style=colour)
-        legend.append(f" {name} {human_size(size)}")
+        shown = human_size_at_most(size) if name == FREE[0] else human_size(size)
+        legend.append(f" {name} {shown}")
     return Text("\n").join([bar, legend])
 
 

@@ -4,8 +4,9 @@ What a config or its file name controls (name, path, error, advice and notes tha
 it) is never read as rich markup and has its control characters made visible
 (:mod:`.safe`).
 
-The only module that imports rich.  Output written to a file or pipe has a fixed width
-so it does not depend on the terminal it was produced on.
+Output written to a file or pipe is one line per fact, never wrapped, so it does not
+depend on the terminal it was produced on; on a terminal the finished lines are wrapped
+to its width (:mod:`.fit`) and the budget table drops columns it has no room for.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from rich.text import Span, Text
 from memmapcalc.arch.registry import vocabulary
 from memmapcalc.render import RenderOptions
 from memmapcalc.render.findings import headline, kernel_shown, words
+from memmapcalc.render.fit import fit
 from memmapcalc.render.safe import terminal
-from memmapcalc.units import human_size, human_size_at_least
+from memmapcalc.units import human_size, human_size_at_least, human_size_at_most, percent
 
 _STYLE = {"pass": "bold green", "warn": "bold yellow", "fail": "bold red", "error": "bold magenta"}
 _LABELS = {
@@ -42,6 +44,7 @@ def render(results: list[dict[str, Any]], options: RenderOptions) -> str:
     lines = [line for result in results
              if not (options.quiet and result["verdict"] in ("pass", "warn"))
              for line in _machine(result, options)]
+    lines = fit(lines, options.width)  # a terminal: every line within its width
     if not options.color:  # a file or pipe: the text itself, no terminal to render for
         return "".join(line.plain + "\n" for line in lines)
     buffer = io.StringIO()
@@ -66,11 +69,13 @@ def _machine(r: dict[str, Any], options: RenderOptions) -> list[Text]:
     if verdict == "error":
         return [*lines, Text(f"       {terminal(r['error'])}"), Text()]
     lines += [Text(f"       {terminal(_summary_line(r))}"),
-              Text(f"       {terminal(_kernel_line(r))}"), Text(), *_budget_table(r)]
+              Text(f"       {terminal(_kernel_line(r))}"), Text(),
+              *_budget_table(r, options.width)]
     if options.color:  # a terminal (or forced colour): the budget as a picture too
-        from memmapcalc.render.bar import budget_bar
+        from memmapcalc.render.bar import BAR_WIDTH, budget_bar
 
-        lines.extend(budget_bar(r).split("\n"))
+        bar = BAR_WIDTH if options.width is None else max(8, min(BAR_WIDTH, options.width - 40))
+        lines.extend(budget_bar(r, bar).split("\n"))
     lines.append(Text(f"       {terminal(_limits_line(r))}"))
     for tip in r["advice"]:
         lines.append(Text.assemble("       ", ("fix:", "bold"), f" {terminal(tip)}"))
@@ -97,9 +102,11 @@ def _kernel_line(r: dict[str, Any]) -> str:
         mom="yes" if r["memmap_on_memory"] else "no")
 
 
-def _budget_table(r: dict[str, Any]) -> list[Text]:
+def _budget_table(r: dict[str, Any], width: int | None = None) -> list[Text]:
     """Label, bytes, size and share of online memory: the label column left-aligned, the
-    others right-aligned, two spaces apart."""
+    others right-aligned, two spaces apart.  Narrower than the table (``width``, a
+    terminal's), the heading goes on a line of its own and the share column is left out;
+    narrower still, each item's numbers (all three) go on the line below its label."""
     w = words(r)
     online = r["online"]
     rows: list[list[tuple[str, str | None]]] = [
@@ -108,12 +115,44 @@ def _budget_table(r: dict[str, Any]) -> list[Text]:
     for key, value in r["charged_at_ipl"].items():
         label = w.get(key, _LABELS.get(key, key))
         rows.append([(f"       {terminal(label)}", None), (str(value), None),
-                     (human_size(value), None), (_percent(value, online), None)])
+                     (human_size(value), None), (percent(value, online), None)])
     rows.append([("       required", "bold"), (str(r["required"]), None),
-                 (human_size(r["required"]), None), (_percent(r["required"], online), None)])
+                 (human_size(r["required"]), None), (percent(r["required"], online), None)])
     style = "red" if r["margin"] < 0 else "green"
     rows.append([("       margin", "bold"), (str(r["margin"]), style),
-                 (human_size(r["margin"]), style), (_percent(r["margin"], online), None)])
+                 (human_size_at_most(r["margin"]), style),
+                 (percent(r["margin"], online, "floor"), None)])
+    return _layout(rows, width)
+
+
+Row = list[tuple[str, "str | None"]]
+
+
+def _layout(rows: list[Row], width: int | None) -> list[Text]:
+    """The first layout of :func:`_budget_table` that fits ``width``."""
+    if width is None or _table_width(rows) <= width:
+        return _aligned(rows)
+    (label, style), *heads = rows[0]
+    heading = [Text(label, style=style or "")]
+    body = [[("", None), *heads], *rows[1:]]
+    narrowed = [row[:3] for row in body]  # without the share (size / online memory)
+    if _table_width(narrowed) <= width:
+        return heading + _aligned(narrowed)
+    heads = [*body[0][1:3], ("share", "bold")]  # "of boot memory" is wider than any share
+    stacked = _aligned([[("     ", None), *row[1:]] for row in [[("", None), *heads],
+                                                                    *body[1:]]])
+    lines = heading + stacked[:1]
+    for row, numbers in zip(body[1:], stacked[1:], strict=True):
+        lines += [Text(row[0][0], style=row[0][1] or ""), numbers]
+    return lines
+
+
+def _table_width(rows: list[Row]) -> int:
+    widths = [max(cell_len(text) for text, _ in column) for column in zip(*rows, strict=True)]
+    return sum(widths) + 2 * (len(widths) - 1)
+
+
+def _aligned(rows: list[Row]) -> list[Text]:
     widths = [max(cell_len(text) for text, _ in column) for column in zip(*rows, strict=True)]
     lines = []
     for row in rows:  # the plain line and its styled spans, built at once (fast)
@@ -132,18 +171,11 @@ def _budget_table(r: dict[str, Any]) -> list[Text]:
     return lines
 
 
-def _percent(value: int, whole: int) -> str:
-    tenths = value * 1000 // whole if whole else 0
-    sign = "-" if tenths < 0 else ""
-    whole_part, frac = divmod(abs(tenths), 10)
-    return f"{sign}{whole_part}.{frac} %"
-
-
 def _limits_line(r: dict[str, Any]) -> str:
     w = words(r)
     standby = (f"none (fails even without {w['standby']})" if r["max_standby"] is None else
-               human_size(r["max_standby"]) + (" (limit, see note)" if r["max_standby_capped"]
-                                               else ""))
+               human_size_at_most(r["max_standby"])
+               + (" (limit, see note)" if r["max_standby_capped"] else ""))
     online = "none" if r["min_online"] is None else human_size_at_least(r["min_online"])
     return f"max {w['standby']} {standby}; min {w['online']} {online}"
 
