@@ -16,7 +16,9 @@ HEADS = {"boot-add": "no mom", "boot-add-mom-off": "mom=N", "boot-add-mom-on": "
          "boot-add-mom-force": "mom=force", "deferred": "deferred"}
 _COLOURS = ("magenta", "cyan", "yellow", "blue", "green")
 CHART_WIDTH = 48
-WIDTH = 100
+#: rich's line width: wide enough that a table is never cropped (files and pipes get it at
+#: its natural width, lines unwrapped; a terminal gets its own width, render/fit.py).
+WIDTH = 1000
 
 
 def cell(value: int | None, capped: bool) -> str:
@@ -65,7 +67,7 @@ def series(document: dict[str, Any]) -> list[tuple[list[str], list[tuple[int | N
 def render(document: dict[str, Any], colored: bool, width: int | None = None) -> str:
     """The frontier as a table (a column per behaviour, a row per online size) and a chart,
     wrapped to ``width`` (a terminal's: the table in parts and a shorter chart; None: a
-    file or pipe, 100 columns)."""
+    file or pipe, unwrapped)."""
     from rich.console import Console
 
     from memmapcalc.render.fit import Fitted, column_groups
@@ -74,7 +76,7 @@ def render(document: dict[str, Any], colored: bool, width: int | None = None) ->
 
     buffer = io.StringIO()
     real = Console(file=buffer, force_terminal=colored, no_color=not colored,
-                   width=WIDTH if width is None else max(WIDTH, 4 * width),
+                   width=WIDTH,
                    highlight=False, soft_wrap=False, emoji=False, legacy_windows=False)
     console = Fitted(real, width)
     machine = document["machine"]
@@ -88,6 +90,8 @@ def render(document: dict[str, Any], colored: bool, width: int | None = None) ->
     for table in column_groups(lambda shown, indent: _table(document, shown, indent),
                                len(behaviours), real, width):
         console.print(table, new_line_start=True)
+    console.print("       [dim]mom: memmap-on-memory (memory_hotplug.memmap_on_memory=N, Y "
+                  "or force)[/dim]", soft_wrap=True)
     for behaviour in behaviours:
         if not behaviour["applicable"] or not behaviour["effective"]:
             console.print(f"       [dim]{behaviour['mainline']} {HEADS[behaviour['key']]}: "
@@ -120,7 +124,8 @@ def _table(document: dict[str, Any], shown: list[int], indent: int) -> Any:
     return table
 
 
-def _chart(console: Console, document: dict[str, Any], chart_width: int = CHART_WIDTH) -> None:
+def _chart(console: Console, document: dict[str, Any],
+           chart_width: int = CHART_WIDTH) -> None:
     """One horizontal bar chart per group of behaviours with the same frontier, each on
     its own scale (a full bar is the group's largest value; the frontiers differ by orders
     of magnitude); groups capped at every size are one line, capped points a full bar ▶."""

@@ -31,7 +31,7 @@ LABELS = {
     "online_memmap": "memmap of online memory",
     "standby_memmap": "memmap of standby memory",
     "page_tables": "page tables",
-    "metadata": "section and device metadata",
+    "metadata": "memory sections and blocks",
     "min_free": "watermark reserves",
     "userspace": "user space",
 }
@@ -180,7 +180,8 @@ def machine(index: int, r: dict[str, Any]) -> dict[str, Any]:
             "margin_share": percent(r["margin"], r["online"], "floor"),
             "blocks": f"{r['standby_blocks']} blocks of {human_size(r['block_size'])}, memmap "
                       f"{human_size(r['memmap_per_block'])} per block"
-                      + (", memmap on the blocks" if r["memmap_on_memory"] else ""),
+                      + (", memmap-on-memory (the memmap on the blocks)" if r["memmap_on_memory"]
+                         else ""),
             "bar": bar(r), "frontier": frontier(r),
             "online": human_size(r["online"]), "standby": human_size(r["standby"]),
             "required": human_size(r["required"]),

@@ -1,7 +1,7 @@
 """``memmapcalc plan`` as text: per machine the kernel behaviours side by side, the
-verified changes, and how standby memory comes into use after IPL (rich; a file or pipe
-gets 100 columns and unwrapped lines, a terminal lines wrapped to its width and the table
-in as many parts side by side as fit, :mod:`memmapcalc.render.fit`).
+verified changes, and how standby memory comes into use after IPL (rich).  A file or pipe
+gets the table at its natural width and lines unwrapped; a terminal gets lines wrapped to
+its width and the table in as many parts as fit (:mod:`memmapcalc.render.fit`).
 
 Every string a user controls goes through :mod:`memmapcalc.render.safe`.
 """
@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 _STYLE = {"pass": "bold green", "warn": "bold yellow", "fail": "bold red", "error": "bold magenta"}
 _HEADS = {"boot-add": "no mom", "boot-add-mom-off": "mom=N", "boot-add-mom-on": "mom=Y",
           "boot-add-mom-force": "mom=force", "deferred": "deferred"}
-WIDTH = 100
+#: rich's line width: wide enough that a table is never cropped (files and pipes get it at
+#: its natural width, lines unwrapped; a terminal gets its own width, render/fit.py).
+WIDTH = 1000
 
 
 def render(entries: list[tuple[dict[str, Any], Plan | None]], colored: bool,
@@ -35,7 +37,7 @@ def render(entries: list[tuple[dict[str, Any], Plan | None]], colored: bool,
 
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=colored, no_color=not colored,
-                      width=WIDTH if width is None else max(WIDTH, 4 * width),
+                      width=WIDTH,
                       highlight=False, soft_wrap=False, emoji=False, legacy_windows=False)
     fitted = Fitted(console, width)
     for entry, planned in entries:
@@ -207,9 +209,15 @@ def _usable_after(column: Column) -> str:
 
 
 def _changes(console: Console, planned: Plan) -> None:
-    console.print("       [dim]¹ after IPL: ≥ 6.19 without / with memmap-on-memory per block, "
-                  f"blocks onlined to {planned.after_ipl.zone.label}; "
-                  "² the setting has no effect here and falls back[/dim]", soft_wrap=True)
+    # A footnote only where a cell refers to it: ¹ is on two rows, ² only on a kernel
+    # whose setting falls back.
+    falls_back = any(c.variant.params is not None and not c.variant.effective
+                     for c in planned.columns)
+    console.print("       [dim]mom: memmap-on-memory (memory_hotplug.memmap_on_memory=N, Y or "
+                  "force); ¹ after IPL: ≥ 6.19 without / with memmap-on-memory per block, "
+                  f"blocks onlined to {planned.after_ipl.zone.label}"
+                  + ("; ² the setting has no effect here and falls back" if falls_back else "")
+                  + "[/dim]", soft_wrap=True)
     for column in planned.columns:
         variant = column.variant
         if variant.params is None or not variant.effective:

@@ -33,7 +33,9 @@ _LABELS = {
     "online_memmap": "memmap of online memory",
     "standby_memmap": "memmap of standby memory",
     "page_tables": "page tables",
-    "metadata": "sections, block devices",
+    # struct mem_section / mem_section_usage and struct memory_block: not "block devices",
+    # which on IBM Z are DASD and FCP disks
+    "metadata": "memory sections and blocks",
     "min_free": "watermark reserves",
     "userspace": "user space",
 }
@@ -99,7 +101,7 @@ def _kernel_line(r: dict[str, Any]) -> str:
         standby=report.standby_state(kernel.get("standby")), blocks=r["standby_blocks"],
         block_size=human_size(r["block_size"]),
         memmap_per_block=human_size(r["memmap_per_block"]),
-        mom="yes" if r["memmap_on_memory"] else "no")
+        mom="yes" if r["memmap_on_memory"] else "no")  # words.py: "memmap-on-memory: {mom}"
 
 
 def _budget_table(r: dict[str, Any], width: int | None = None) -> list[Text]:
@@ -180,13 +182,34 @@ def _limits_line(r: dict[str, Any]) -> str:
     return f"max {w['standby']} {standby}; min {w['online']} {online}"
 
 
+#: The ``explain`` groups in words (the JSON keys stay).
+_GROUPS = {"derived": "derived values", "charged_at_ipl": "charged at IPL",
+           "page_tables": "page tables", "limits": "limits"}
+
+
 def _explain(explain: dict[str, dict[str, dict[str, Any]]]) -> list[Text]:
     lines = []
     for group, items in explain.items():
-        lines.append(Text(f"       {terminal(group.replace('_', ' '))}", style="bold"))
+        title = _GROUPS.get(group, group.replace("_", " "))
+        lines.append(Text(f"       {terminal(title)}", style="bold"))
         for key, item in items.items():
-            lines.append(Text(f"         {key} = {terminal(item['value'])}"))
+            lines.append(Text(f"         {key} = {terminal(_value(item['value']))}"))
             lines.append(Text(f"           {terminal(item['formula'])}"))
-            lines.append(Text(f"           {terminal(item['source'])} — kernels "
-                              f"{terminal(item['versions'])}", style="dim"))
+            lines.append(Text(f"           {terminal(item['source'])} — "
+                              f"{terminal(_versions(item['versions']))}", style="dim"))
     return lines
+
+
+def _value(value: object) -> object:
+    """An explained value as an admin reads it: a yes/no, not Python's True/False."""
+    return ("yes" if value else "no") if isinstance(value, bool) else value
+
+
+def _versions(versions: str) -> str:
+    """``all`` -> ``all kernels``; ``5.13 on`` / ``before 6.9`` / ``≤ 6.18 (boot-add)`` ->
+    ``kernels 5.13 on`` ...; a condition that is not a version range: ``when …``."""
+    if versions == "all":
+        return "all kernels"
+    if versions[:1].isdigit() or versions.startswith(("≤", "≥", "<", ">", "before", "since")):
+        return f"kernels {versions}"
+    return f"when {versions}"

@@ -21,8 +21,8 @@ def limits(p: Params, result: Budget, standby_limit: int | None, capped: bool,
            f"; {mib(standby_limit + result.block_size.value)} fails")),
         "binary search over budget(); arch/s390/include/asm/sparsemem.h MAX_PHYSMEM_BITS")
     online_x = None if online_limit is None else Explained(
-        online_limit, lambda: (f"smallest online (whole {mib(max(p.increment or 0, 1 << 20))}) "
-        f"from which "
+        online_limit, lambda: (f"smallest online memory (whole "
+        f"{mib(max(p.increment or 0, 1 << 20))} increments) from which "
         f"every larger size keeps margin ≥ {mib(p.min_margin)}; "
         f"{mib(online_limit - max(p.increment or 0, 1 << 20))} fails"), "search over budget()")
     return standby_x, online_x
