@@ -74,10 +74,9 @@ def _machine(r: dict[str, Any], options: RenderOptions) -> list[Text]:
               Text(f"       {terminal(_kernel_line(r))}"), Text(),
               *_budget_table(r, options.width)]
     if options.color:  # a terminal (or forced colour): the budget as a picture too
-        from memmapcalc.render.bar import BAR_WIDTH, budget_bar
+        from memmapcalc.render.bar import budget_bar
 
-        bar = BAR_WIDTH if options.width is None else max(8, min(BAR_WIDTH, options.width - 40))
-        lines.extend(budget_bar(r, bar).split("\n"))
+        lines.extend(budget_bar(r, line_width=options.width).split("\n"))
     lines.append(Text(f"       {terminal(_limits_line(r))}"))
     for tip in r["advice"]:
         lines.append(Text.assemble("       ", ("fix:", "bold"), f" {terminal(tip)}"))
