@@ -214,10 +214,12 @@ def _changes(console: Console, planned: Plan) -> None:
     falls_back = any(c.variant.params is not None and not c.variant.effective
                      for c in planned.columns)
     console.print("       [dim]mom: memmap-on-memory (memory_hotplug.memmap_on_memory=N, Y or "
-                  "force); ¹ after IPL: ≥ 6.19 without / with memmap-on-memory per block, "
-                  f"blocks onlined to {planned.after_ipl.zone.label}"
-                  + ("; ² the setting has no effect here and falls back" if falls_back else "")
-                  + "[/dim]", soft_wrap=True)
+                  "force)[/dim]", soft_wrap=True)
+    console.print("       [dim]¹ after IPL: ≥ 6.19 without / with memmap-on-memory per block, "
+                  f"blocks onlined to {planned.after_ipl.zone.label}[/dim]", soft_wrap=True)
+    if falls_back:
+        console.print("       [dim]² the setting has no effect here and falls back[/dim]",
+                      soft_wrap=True)
     for column in planned.columns:
         variant = column.variant
         if variant.params is None or not variant.effective:
