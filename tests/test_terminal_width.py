@@ -33,7 +33,8 @@ RUNS = {
 
 
 def on_terminal(args: tuple[str, ...], columns: int, **env: str) -> tuple[int, str]:
-    """Exit status and everything written to a pseudo-terminal ``columns`` wide."""
+    """Exit status and everything written to a pseudo-terminal ``columns`` wide (stdout
+    and stderr, as a terminal shows them: the summary too)."""
     import struct
 
     master, slave = pty.openpty()
@@ -41,7 +42,7 @@ def on_terminal(args: tuple[str, ...], columns: int, **env: str) -> tuple[int, s
     environ = {key: value for key, value in os.environ.items()
                if key not in ("COLUMNS", "LINES", "NO_COLOR", "FORCE_COLOR", "TERM")}
     process = subprocess.Popen([sys.executable, "-m", "memmapcalc", *args], cwd=ROOT,
-                               stdin=subprocess.DEVNULL, stdout=slave, stderr=subprocess.PIPE,
+                               stdin=subprocess.DEVNULL, stdout=slave, stderr=slave,
                                env={**environ, "TERM": "xterm", **env})
     os.close(slave)
     chunks = []
