@@ -45,3 +45,9 @@ def mib(nbytes: int) -> str:
     text = format_size(nbytes)
     return f"{text} B" if text[-1:].isdigit() and nbytes else (
         text if text[-1:].isdigit() else f"{text[:-1]} {text[-1]}iB")
+
+
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """``number`` with its noun in the right number: ``1 segment table``, ``2 segment
+    tables`` (``plural`` when it is not the noun + ``s``)."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"

@@ -1,6 +1,7 @@
 """Colour decision, made once per run: ``--color`` > ``NO_COLOR`` > ``FORCE_COLOR`` > isatty.
 
-``TERM=dumb`` turns colour off in auto mode.  Machine formats never get colour.
+``TERM=dumb`` turns colour off in auto mode.  Machine formats never get colour.  The
+width text output is wrapped to: the terminal's, and none for a file or pipe.
 """
 
 from __future__ import annotations
@@ -23,3 +24,20 @@ def use_color(choice: str, stream: TextIO) -> bool:
         return False
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
+
+
+def terminal_width(stream: TextIO) -> int | None:
+    """The width to wrap text output to: the terminal's (``COLUMNS`` when it is set to a
+    positive number, as shells export it, else the terminal's own size) when ``stream`` is
+    a terminal; ``None`` for a file or pipe, whose text never depends on the environment
+    it was produced in."""
+    isatty = getattr(stream, "isatty", None)
+    if not (isatty and isatty()):
+        return None
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isascii() and columns.isdigit() and 0 < int(columns) < 10_000:
+        return int(columns)
+    try:
+        return os.get_terminal_size(stream.fileno()).columns or None
+    except (AttributeError, OSError, ValueError):
+        return None

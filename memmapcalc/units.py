@@ -155,32 +155,66 @@ def format_size(nbytes: int) -> str:
     return str(nbytes)
 
 
-def human_size(nbytes: int) -> str:
-    """Readable size for tables: binary units, at most two decimals, sign kept (``-1.25 GiB``).
+def _shown(nbytes: int, rounding: str) -> str:
+    """``nbytes`` in the largest binary unit it reaches, with at most two decimals:
+    ``rounding`` is ``half-up`` (to the nearest hundredth), ``floor`` (towards minus
+    infinity: never more than it is) or ``ceil`` (never less).  Exact integer arithmetic,
+    so the text does not depend on float formatting or locale.  A value that rounds up to
+    1024 of a unit is shown in the next one (1 GiB - 1 byte is ``1 GiB``, not ``1024 MiB``)."""
+    for index, (factor, suffix) in enumerate(_FORMAT_UNITS):
+        if abs(nbytes) < factor:
+            continue
+        hundredths = _divide(nbytes * 100, factor, rounding)
+        if abs(hundredths) >= 1024 * 100 and index > 0:
+            factor, suffix = _FORMAT_UNITS[index - 1]
+            hundredths = _divide(nbytes * 100, factor, rounding)
+        sign = "-" if hundredths < 0 else ""
+        whole, frac = divmod(abs(hundredths), 100)
+        text = f"{whole}" if frac == 0 else f"{whole}.{frac:02d}".rstrip("0")
+        return f"{sign}{text} {suffix}iB"
+    return f"{nbytes} B"
 
-    Display only.  Decimals are truncated, never rounded up, so a size just below a
-    limit never reads as the limit (4 GiB - 1 MiB is ``3.99 GiB``).  Integer arithmetic
-    keeps the text independent of float formatting and locale.
+
+def _divide(numerator: int, denominator: int, rounding: str) -> int:
+    if rounding == "floor":
+        return numerator // denominator
+    if rounding == "ceil":
+        return -(-numerator // denominator)
+    # half-up, symmetric: -2.5 hundredths is -3, as 2.5 is 3
+    magnitude = (2 * abs(numerator) + denominator) // (2 * denominator)
+    return -magnitude if numerator < 0 else magnitude
+
+
+def human_size(nbytes: int) -> str:
+    """Readable size for reports: binary units, at most two decimals, rounded half-up to
+    what is shown, sign kept (``-1.25 GiB``).  4032 MiB is ``3.94 GiB``.
+
+    Display only.  Limits use :func:`human_size_at_least` (a lower limit, rounded up) and
+    :func:`human_size_at_most` (an upper limit or what is left, rounded down), so that the
+    size shown is always on the right side of the limit.
     """
-    sign = "-" if nbytes < 0 else ""
-    value = abs(nbytes)
-    for factor, suffix in _FORMAT_UNITS:
-        if value >= factor:
-            whole, frac = divmod(value * 100 // factor, 100)
-            text = f"{whole}" if frac == 0 else f"{whole}.{frac:02d}".rstrip("0")
-            return f"{sign}{text} {suffix}iB"
-    return f"{sign}{value} B"
+    return _shown(nbytes, "half-up")
+
+
+def human_size_at_most(nbytes: int) -> str:
+    """:func:`human_size` rounded towards minus infinity, for upper limits (max standby)
+    and what is left (a margin): the size shown is never more than it is, so it never
+    names a size that fails.  4 GiB - 1 MiB is ``3.99 GiB``; a margin of -412.001 MiB is
+    ``-412.01 MiB`` (short by at least that)."""
+    return _shown(nbytes, "floor")
 
 
 def human_size_at_least(nbytes: int) -> str:
-    """:func:`human_size` rounded up instead of truncated, for lower limits (min online):
-    the size shown is never below the limit, so it never names a size that fails.
-    8199 MiB is ``8.01 GiB`` (human_size: ``8 GiB``, which fails)."""
-    if nbytes <= 0:
-        return human_size(nbytes)
-    for factor, suffix in _FORMAT_UNITS:
-        if nbytes >= factor:
-            whole, frac = divmod(-(-nbytes * 100 // factor), 100)
-            text = f"{whole}" if frac == 0 else f"{whole}.{frac:02d}".rstrip("0")
-            return f"{text} {suffix}iB"
-    return f"{nbytes} B"
+    """:func:`human_size` rounded up, for lower limits (min online) and shortfalls: the
+    size shown is never below the limit, so it never names a size that fails.
+    8199 MiB is ``8.01 GiB`` (rounded down it would be ``8 GiB``, which fails)."""
+    return _shown(nbytes, "ceil")
+
+
+def percent(value: int, whole: int, rounding: str = "half-up") -> str:
+    """``value`` as a share of ``whole`` with one decimal: ``0.4 %`` for 0.39 %.
+    ``rounding`` as for sizes (``floor`` for a margin: never more than is left)."""
+    tenths = _divide(value * 1000, whole, rounding) if whole else 0
+    sign = "-" if tenths < 0 else ""
+    whole_part, frac = divmod(abs(tenths), 10)
+    return f"{sign}{whole_part}.{frac} %"

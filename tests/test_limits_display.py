@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from memmapcalc.units import GiB, MiB, human_size, human_size_at_least
+from memmapcalc.units import GiB, MiB, human_size, human_size_at_least, human_size_at_most
 
 _FACTORS = {"EiB": 1 << 60, "PiB": 1 << 50, "TiB": 1 << 40, "GiB": GiB, "MiB": MiB, "KiB": 1024,
             "B": 1}
@@ -20,14 +20,25 @@ def _value_hundredths(text: str) -> int:
 
 
 @given(st.integers(min_value=1, max_value=1 << 62))
-def test_a_lower_limit_is_shown_rounded_up_and_a_value_truncated(nbytes: int) -> None:
-    up, down = human_size_at_least(nbytes), human_size(nbytes)
+def test_a_lower_limit_is_shown_rounded_up_and_an_upper_one_down(nbytes: int) -> None:
+    up, down = human_size_at_least(nbytes), human_size_at_most(nbytes)
     assert _value_hundredths(up) >= nbytes * 100 >= _value_hundredths(down)
     assert up == down or nbytes * 100 % _FACTORS[up.split(" ")[1]]
 
 
+@given(st.integers(min_value=-(1 << 62), max_value=1 << 62))
+def test_a_size_is_shown_rounded_to_the_nearest_hundredth(nbytes: int) -> None:
+    # issue 14: rounded half-up, not truncated; at most half a hundredth of its unit off
+    shown = human_size(nbytes)
+    factor = _FACTORS[shown.split(" ")[1]]
+    sign = -1 if shown.startswith("-") else 1
+    error = sign * _value_hundredths(shown.lstrip("-")) - nbytes * 100
+    assert abs(error) * 2 <= factor or factor == 1
+
+
 def test_8199m_is_not_8_gib() -> None:
-    assert human_size(8199 * MiB) == "8 GiB"
+    assert human_size_at_most(8199 * MiB) == "8 GiB"
+    assert human_size(8199 * MiB) == "8.01 GiB"  # rounded: 8.0068
     assert human_size_at_least(8199 * MiB) == "8.01 GiB"
     assert human_size_at_least(8 * GiB) == "8 GiB"
 

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from memmapcalc.units import GiB, MiB, SizeError, format_size, human_size, parse_size
+from memmapcalc.units import (
+    GiB,
+    MiB,
+    SizeError,
+    format_size,
+    human_size,
+    human_size_at_most,
+    parse_size,
+    percent,
+)
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -42,10 +51,26 @@ def test_format_size_is_exact() -> None:
     assert parse_size(format_size(231680 * MiB)) == 231680 * MiB
 
 
-def test_human_size_never_rounds_up() -> None:
-    assert human_size(4 * GiB - MiB) == "3.99 GiB"
+def test_human_size_rounds_half_up_and_at_most_never_rounds_up() -> None:
+    # issue 14: sizes are rounded to what is shown (4032 MiB is 3.9375 GiB: 3.94, not
+    # 3.93); the truncation that used to be human_size's is human_size_at_most's, for the
+    # upper limits and margins that must never read as more than they are.
+    assert human_size(4032 * MiB) == "3.94 GiB"
+    assert human_size_at_most(4032 * MiB) == "3.93 GiB"
+    assert human_size(4 * GiB - MiB) == "4 GiB"
+    assert human_size_at_most(4 * GiB - MiB) == "3.99 GiB"
+    assert human_size(GiB - 1) == "1 GiB"  # not "1024 MiB": the next unit up
     assert human_size(-412 * MiB) == "-412 MiB"
+    assert human_size(-4032 * MiB) == "-3.94 GiB"
+    assert human_size_at_most(-4032 * MiB) == "-3.94 GiB"  # floor: short by at least that
     assert human_size(0) == "0 B"
+
+
+def test_percent_is_rounded() -> None:
+    assert percent(39, 10000) == "0.4 %"  # issue 14: 0.39 % read as 0.3 %
+    assert percent(-6, 100) == "-6.0 %"
+    assert percent(999, 10000, "floor") == "9.9 %"
+    assert percent(1, 0) == "0.0 %"
 
 
 def test_every_refusal_says_what_is_accepted() -> None:

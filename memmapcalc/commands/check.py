@@ -96,7 +96,7 @@ def check(paths: tuple[str, ...], configs: tuple[str, ...], stdin_filename: str 
     fmt = fmt or "text"
     to_stdout = output in (None, "-")
     options = RenderOptions(color=fmt not in MACHINE_FORMATS and _color(color, to_stdout),
-                            quiet=quiet, explain=explain)
+                            quiet=quiet, explain=explain, width=_width(fmt, to_stdout))
     # Error lines on stderr unless the report itself shows them on the terminal (text).
     tell_errors = quiet < 2 and not (fmt == "text" and to_stdout)
     tally = Tally(tell_errors)
@@ -125,7 +125,8 @@ def check(paths: tuple[str, ...], configs: tuple[str, ...], stdin_filename: str 
     # The summary is for people: with text, or when the report went to a file.  A machine
     # format on stdout is read by a program, and stderr stays quiet unless input is bad.
     if not quiet and (fmt == "text" or not to_stdout):
-        say(tally.summary())
+        for line in _fitted(tally.summary()):
+            say(line)
     if tally.counts["error"]:
         return EXIT_ERROR
     failing = tally.counts["fail"] + (tally.counts["warn"] if fail_on == "warn" else 0)
@@ -181,6 +182,25 @@ def _color(choice: str, to_stdout: bool) -> bool:
     if not to_stdout:  # a report file: colour only when asked for explicitly
         return choice == "always"
     return use_color(choice, sys.stdout)
+
+
+def _fitted(summary: str) -> list[str]:
+    """The summary's lines on a terminal stderr of its width (a file or pipe: one line)."""
+    from memmapcalc.terminal import terminal_width
+
+    width = terminal_width(sys.stderr)
+    if width is None or len(summary) <= width:
+        return [summary]
+    import textwrap
+
+    return textwrap.wrap(summary, max(width, 20), subsequent_indent="  ")
+
+
+def _width(fmt: str, to_stdout: bool) -> int | None:
+    """Text on a terminal is wrapped to its width; files and pipes are not (byte-stable)."""
+    from memmapcalc.terminal import terminal_width
+
+    return terminal_width(sys.stdout) if fmt == "text" and to_stdout else None
 
 
 class Tally:

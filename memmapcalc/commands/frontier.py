@@ -93,7 +93,7 @@ def frontier(config: str | None, machine_name: str | None, online: tuple[int, in
     """
     from memmapcalc.api.frontier import frontier_document
     from memmapcalc.render.frontier_plot import draw, load_matplotlib
-    from memmapcalc.terminal import use_color
+    from memmapcalc.terminal import terminal_width, use_color
 
     if plot is not None:
         load_matplotlib()  # fail before any work when the extra is missing
@@ -118,8 +118,9 @@ def frontier(config: str | None, machine_name: str | None, online: tuple[int, in
     else:
         from memmapcalc.render.frontier_text import render
 
-        colored = output in (None, "-") and use_color(color, sys.stdout)
-        text = render(document, colored)
+        to_stdout = output in (None, "-")
+        colored = to_stdout and use_color(color, sys.stdout)
+        text = render(document, colored, terminal_width(sys.stdout) if to_stdout else None)
     from memmapcalc.atomic import emit
 
     emit(text, output)

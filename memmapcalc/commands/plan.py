@@ -47,7 +47,7 @@ def plan(paths: tuple[str, ...], configs: tuple[str, ...], fmt: str, sets: tuple
     from memmapcalc.config.sources import iter_inputs
     from memmapcalc.exits import EXIT_ERROR, EXIT_FAIL, EXIT_OK
     from memmapcalc.model.after_ipl.bringup import Zone
-    from memmapcalc.terminal import use_color
+    from memmapcalc.terminal import terminal_width, use_color
 
     inputs = [*configs, *paths]
     if not inputs:
@@ -70,8 +70,10 @@ def plan(paths: tuple[str, ...], configs: tuple[str, ...], fmt: str, sets: tuple
     else:
         from memmapcalc.render.plan_text import render
 
-        colored = output in (None, "-") and use_color(color, sys.stdout)
-        text = render([(entry, planned) for entry, planned in entries], colored)
+        to_stdout = output in (None, "-")
+        colored = to_stdout and use_color(color, sys.stdout)
+        text = render([(entry, planned) for entry, planned in entries], colored,
+                      terminal_width(sys.stdout) if to_stdout else None)
     from memmapcalc.atomic import emit
 
     emit(text, output)

@@ -102,8 +102,10 @@ def _check_pages(machine: Machine) -> None:
     sizes += [("memory.dimms", dimm) for dimm in memory.dimms or ()]
     for field, value in sizes:
         if value is not None and value % PAGE:
-            raise FieldError(field, f"{value} is {value} bytes, not a whole number of 4 KiB "
-                             f"pages (sizes without a unit are bytes){_intent(value)}")
+            written = format_size(value)  # as it was written: 4097, or 4194305K
+            bare = " (sizes without a unit are bytes)" if written.isdigit() else ""
+            raise FieldError(field, f"{written} is {value} bytes, not a whole number of 4 KiB "
+                             f"pages{bare}{_intent(value)}")
 
 
 def _check_section(online: int, section: int, of: str) -> None:

@@ -36,7 +36,7 @@ IPL_WORDS = ReportWords(
         "online_memmap": "memmap of online memory",
         "standby_memmap": "memmap of standby memory"}),
     kernel_line=("{platform}kernel {version}, {standby}; {blocks} standby blocks of {block_size}, "
-                 "memmap {memmap_per_block} per block, memmap on memory: {mom}"),
+                 "memmap {memmap_per_block} per block, memmap-on-memory: {mom}"),
     standby_added="standby added at IPL",
     standby_later="standby configured after IPL",
 )
@@ -49,5 +49,5 @@ BOOT_WORDS = ReportWords(
         "standby_memmap": "memmap of hot-pluggable memory"}),
     kernel_line=("{arch}, kernel {version}; {blocks} hot-pluggable blocks of {block_size} "
                  "present at boot, memmap {memmap_per_block} per block, "
-                 "memmap on memory: {mom}"),
+                 "memmap-on-memory: {mom}"),
 )

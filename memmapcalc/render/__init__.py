@@ -38,7 +38,8 @@ PER_MACHINE = frozenset({"text"})
 
 @dataclass(frozen=True, slots=True)
 class RenderOptions:
-    """How to render: colour, verbosity, explanations."""
+    """How to render: colour, verbosity, explanations, and the terminal width text is
+    wrapped to (``None``: a file or pipe, never wrapped)."""
 
     color: bool = False
     quiet: int = 0

@@ -13,7 +13,7 @@ from typing import Any
 
 from rich.text import Text
 
-from memmapcalc.units import human_size
+from memmapcalc.units import human_size, human_size_at_least, human_size_at_most
 
 #: The budget bar's groups of ``charged_at_ipl`` items, in the order they fill online
 #: memory (what the kernel takes first comes first): glyph, colour, items.
@@ -54,28 +54,40 @@ def segment_widths(sizes: list[int], whole: int, width: int) -> list[int]:
     return widths
 
 
-def budget_bar(result: dict[str, Any], width: int = BAR_WIDTH, indent: str = "       ") -> Text:
+def budget_bar(result: dict[str, Any], width: int = BAR_WIDTH, indent: str = "       ",
+               line_width: int | None = None) -> Text:
     """Online memory as one bar filled in order by the kernel, the memmaps, the page
     tables and the reserves; what is left is free.  When IPL needs more than online memory
-    the bar is full and the line says by how much it overflows."""
+    the bar is full and the line says by how much it overflows.  ``line_width`` (a
+    terminal's): the bar is shortened so that its line fits, the legend is split between
+    its items."""
     groups = budget_groups(result)
     online = result["online"]
     styles = [(glyph, colour) for _, glyph, colour, _ in GROUPS] + [(FREE[1], FREE[2])]
+    tail = Text("▏ " + human_size(online))
+    if result["margin"] < 0:
+        tail.append(f"  short by {human_size_at_least(-result['margin'])}", style="bold red")
+    head = indent + "online ▕"
+    if line_width is not None:
+        width = max(8, min(width, line_width - len(head) - len(tail.plain)))
     widths = segment_widths([size for _, size in groups], online, width)
-    bar = Text(indent + "online ")
-    bar.append("▕")
+    bar = Text(head)
     for (glyph, colour), chars in zip(styles, widths, strict=True):
         bar.append(glyph * chars, style=colour)
-    bar.append("▏ " + human_size(online))
-    if result["margin"] < 0:
-        bar.append(f"  short by {human_size(-result['margin'])}", style="bold red")
-    legend = Text(indent + "       ")
-    for index, ((name, size), (glyph, colour)) in enumerate(zip(groups, styles, strict=True)):
-        if index:
-            legend.append("  ")
-        legend.append(glyph, style=colour)
-        legend.append(f" {name} {human_size(size)}")
-    return Text("\n").join([bar, legend])
+    bar.append_text(tail)
+    lines = [Text(indent + "       ")]
+    for (name, size), (glyph, colour) in zip(groups, styles, strict=True):
+        shown = human_size_at_most(size) if name == FREE[0] else human_size(size)
+        item = Text.assemble((glyph, colour), f" {name} {shown}")
+        line = lines[-1]
+        if line.plain.strip() and line_width is not None and \
+                len(line.plain) + 2 + len(item.plain) > line_width:
+            lines.append(Text(indent + "       "))
+            line = lines[-1]
+        if line.plain.strip():
+            line.append("  ")
+        line.append_text(item)
+    return Text("\n").join([bar, *lines])
 
 
 def hbar(value: int, scale: int, width: int) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from memmapcalc.arch.registry import vocabulary
-from memmapcalc.units import human_size, human_size_at_least
+from memmapcalc.units import human_size, human_size_at_least, human_size_at_most
 
 #: ``line 7, column 15`` (YAML, JSON, TOML syntax and field errors) or ``line 3``.
 _POSITION = re.compile(r"\bline (\d+)(?:, column (\d+))?")
@@ -35,13 +35,13 @@ def headline(r: dict[str, Any]) -> str:
     if verdict == "fail":
         if margin < 0:
             return (f"cannot {w['ipl']}: needs {human_size(r['required'])} of "
-                    f"{human_size(online)} {w['online']}, short by {human_size(-margin)}")
-        return f"{w['ipls']} with {human_size(margin)} left, below boot.min_margin"
+                    f"{human_size(online)} {w['online']}, short by {human_size_at_least(-margin)}")
+        return f"{w['ipls']} with {human_size_at_most(margin)} left, below boot.min_margin"
     share = margin * 100 // online if online else 0
     if verdict == "warn" and margin_warns(r):
-        return (f"{w['ipls']} with only {human_size(margin)} of {human_size(online)} "
+        return (f"{w['ipls']} with only {human_size_at_most(margin)} of {human_size(online)} "
                 f"{w['online']} left ({share} %, less than 10 %)")
-    return (f"{w['ipls']}: {human_size(margin)} of {human_size(online)} {w['online']} left "
+    return (f"{w['ipls']}: {human_size_at_most(margin)} of {human_size(online)} {w['online']} left "
             f"({share} %)")
 
 
@@ -64,10 +64,11 @@ def after_ipl_line(r: dict[str, Any]) -> str | None:
         return f"{lead} {after['limit']}"
     noun = f"{w['standby']} blocks"
     if usable == total:
-        text = f"{lead} all {total} {noun} usable ({human_size(after['usable_memory'])})"
+        text = f"{lead} all {total} {noun} usable ({human_size_at_most(after['usable_memory'])})"
     else:
+        usable_memory = human_size_at_most(after["usable_memory"])
         text = (f"{lead} {'none' if usable == 0 else f'only {usable}'} of {total} {noun} usable"
-                f" ({human_size(after['usable_memory'])} of {human_size(after['standby_memory'])})")
+                f" ({usable_memory} of {human_size(after['standby_memory'])})")
     if with_mom is not None and with_mom != usable:
         text += (f"; with memmap-on-memory {'all ' if with_mom == total else ''}{with_mom}"
                  + ("" if with_mom == total else f" of {total}"))
@@ -131,7 +132,7 @@ def details(r: dict[str, Any]) -> list[str]:
              f"{human_size(r['block_size'])}, memmap {human_size(r['memmap_per_block'])} per block"]
     limits = []
     if r["max_standby"] is not None:
-        limits.append(f"max {w['standby']} {human_size(r['max_standby'])}")
+        limits.append(f"max {w['standby']} {human_size_at_most(r['max_standby'])}")
     if r["min_online"] is not None:
         limits.append(f"min {w['online']} {human_size_at_least(r['min_online'])}")
     if limits:

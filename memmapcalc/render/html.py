@@ -21,7 +21,7 @@ from memmapcalc.records.budget import SHOWN_IF_CHARGED
 from memmapcalc.render import RenderOptions
 from memmapcalc.render.findings import command_lines, error_message, headline, words
 from memmapcalc.render.markdown import show_controls
-from memmapcalc.units import human_size
+from memmapcalc.units import human_size, human_size_at_least, human_size_at_most, percent
 
 TEMPLATE = "report.html.j2"
 #: Charged items in bar order, with labels and colours (Tableau 10, readable in print).
@@ -33,7 +33,7 @@ LABELS = {
     "online_memmap": "memmap of online memory",
     "standby_memmap": "memmap of standby memory",
     "page_tables": "page tables",
-    "metadata": "section and device metadata",
+    "metadata": "memory sections and blocks",
     "min_free": "watermark reserves",
     "userspace": "user space",
 }
@@ -50,24 +50,22 @@ class TemplateMissing(MemmapcalcError):
     """Jinja2 is not installed (it is a dependency; a stripped environment may lack it)."""
 
 
-def _size(value: int | None, none: str = "none") -> str:
-    return none if value is None else human_size(value)
+def none_or(value: int | None, show: Any) -> str:
+    """``none`` or the size as ``show`` words it (a limit rounded towards safety)."""
+    return "none" if value is None else str(show(value))
 
 
 def _percent(value: int, whole: int) -> str:
-    tenths = value * 1000 // whole if whole else 0
-    sign = "-" if tenths < 0 else ""
-    whole_part, frac = divmod(abs(tenths), 10)
-    return f"{sign}{whole_part}.{frac} %"
+    return percent(value, whole)
 
 
 def _fix_text(fix: Any) -> str:
     return str(fix.get("text", fix)) if isinstance(fix, dict) else str(fix)
 
 
-def cell(value: int | None, text: str | None = None) -> dict[str, Any]:
+def cell(value: int | None, text: str | None = None, show: Any = human_size) -> dict[str, Any]:
     """A numeric table cell: shown text and the exact byte value it sorts by."""
-    return {"text": _size(value) if text is None else text,
+    return {"text": none_or(value, show) if text is None else text,
             "sort": "" if value is None else str(value),
             "title": "" if value is None else f"{value:,} bytes".replace(",", " ")}
 
@@ -149,7 +147,7 @@ def frontier(r: dict[str, Any]) -> dict[str, Any]:
         cap = " (the s390 64 TiB limit)" if p["capped"] else ""
         markers.append({"x": xy[0], "y": xy[1], "none": False,
                         "title": f"online {human_size(p['online'])}: max standby "
-                                 f"{human_size(value)}{cap} ({value} bytes)"})
+                                 f"{human_size_at_most(value)}{cap} ({value} bytes)"})
     return {
         "available": True, "width": CHART_WIDTH, "height": CHART_HEIGHT,
         "left": PAD_LEFT, "right": CHART_WIDTH - 12, "top": PAD_TOP, "bottom": PAD_TOP + plot_h,
@@ -176,16 +174,18 @@ def machine(index: int, r: dict[str, Any]) -> dict[str, Any]:
         return base
     kernel = show_controls(r["kernel"]["version"] or "oldest assumed")
     max_text = None if r["max_standby"] is None else (
-        human_size(r["max_standby"]) + (" (cap)" if r["max_standby_capped"] else ""))
+        human_size_at_most(r["max_standby"]) + (" (cap)" if r["max_standby_capped"] else ""))
     w = words(r)
     return {**base, "headline": show_controls(headline(r)), "kernel": kernel, "words": w,
             "cells": [cell(r["online"]), cell(r["standby"]), cell(r["required"]),
-                      cell(r["margin"]), cell(r["max_standby"], max_text),
-                      cell(r["min_online"])],
-            "margin_share": _percent(r["margin"], r["online"]),
+                      cell(r["margin"], show=human_size_at_most),
+                      cell(r["max_standby"], max_text),
+                      cell(r["min_online"], show=human_size_at_least)],
+            "margin_share": percent(r["margin"], r["online"], "floor"),
             "blocks": f"{r['standby_blocks']} blocks of {human_size(r['block_size'])}, memmap "
                       f"{human_size(r['memmap_per_block'])} per block"
-                      + (", memmap on the blocks" if r["memmap_on_memory"] else ""),
+                      + (", memmap-on-memory (the memmap on the blocks)" if r["memmap_on_memory"]
+                         else ""),
             "bar": bar(r), "frontier": frontier(r),
             "online": human_size(r["online"]), "standby": human_size(r["standby"]),
             "required": human_size(r["required"]),

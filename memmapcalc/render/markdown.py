@@ -24,7 +24,7 @@ from typing import Any, TextIO
 
 from memmapcalc.render import RenderOptions
 from memmapcalc.render.findings import error_message
-from memmapcalc.units import human_size
+from memmapcalc.units import human_size, human_size_at_least, human_size_at_most
 
 VERDICTS = ("pass", "warn", "fail", "error")
 #: Order of rows: what needs attention first.
@@ -68,8 +68,13 @@ def escape_lines(text: object) -> str:
     return "<br>".join(escape(line) for line in str(text).splitlines() or [""])
 
 
-def _size(value: int | None, none: str = "none") -> str:
-    return none if value is None else human_size(value)
+def _size(value: int | None, none: str = "none", show: Any = human_size) -> str:
+    return none if value is None else str(show(value))
+
+
+def _limit(value: int | None, up: bool) -> str:
+    """A limit as a size that never fails: a minimum rounded up, a maximum rounded down."""
+    return _size(value, show=human_size_at_least if up else human_size_at_most)
 
 
 def _fix_text(fix: Any) -> str:
@@ -141,7 +146,7 @@ def _after_ipl_cell(r: dict[str, Any]) -> str:
     if blocks is not None:
         parts.append(f"{blocks} of {total} blocks" if total is not None else f"{blocks} blocks")
     if after.get("usable_memory") is not None:
-        parts.append(human_size(after["usable_memory"]))
+        parts.append(human_size_at_most(after["usable_memory"]))
     with_mom = after.get("usable_blocks_with_memmap_on_memory")
     if with_mom is not None and with_mom != blocks:
         parts.append(f"{with_mom} with memmap-on-memory")
@@ -162,8 +167,10 @@ def _check_cells(r: dict[str, Any], after: bool) -> list[str]:
     reasons = r.get("reasons") or []
     if reasons:
         verdict += "<br>" + "<br>".join(escape(reason) for reason in reasons)
-    max_standby = _size(r["max_standby"]) + (" (cap)" if r.get("max_standby_capped") else "")
-    cells = [name, path, verdict, human_size(r["margin"]), max_standby, _size(r["min_online"])]
+    max_standby = _limit(r["max_standby"], False) + (" (cap)" if r.get("max_standby_capped")
+                                                     else "")
+    cells = [name, path, verdict, human_size_at_most(r["margin"]), max_standby,
+             _limit(r["min_online"], True)]
     if after:
         cells.append(_after_ipl_cell(r))
     cells.append(_cell_list(r.get("advice") or []))
@@ -239,7 +246,8 @@ def _plan_after(entry: dict[str, Any]) -> str:
         elif way["total_usable"] is None:
             ways.append(f"{way['blocks']}/{total} blocks")
         else:
-            ways.append(f"{way['blocks']}/{total} blocks, {human_size(way['total_usable'])}")
+            ways.append(f"{way['blocks']}/{total} blocks, "
+                        f"{human_size_at_most(way['total_usable'])}")
     return escape(" / ".join(ways))
 
 
@@ -253,10 +261,11 @@ def _plan_cells(entry: dict[str, Any]) -> list[str]:
                 _after_ipl_cell(entry) if entry.get("after_ipl") else
                 f"n/a ({escape(entry.get('arch'))}: s390x standby only)",
                 _cell_list(entry.get("advice") or [])]
-    max_standby = _size(yours["max_standby"]) + (" (cap)" if yours["max_standby_capped"] else "")
+    max_standby = _limit(yours["max_standby"], False) + (" (cap)" if yours["max_standby_capped"]
+                                                         else "")
     fixes_cell = _cell_list(change["text"] for change in entry.get("changes") or [])
-    return [name, path, BADGE[entry["verdict"]], human_size(yours["margin"]), max_standby,
-            _size(yours["min_online"]), _plan_after(entry), fixes_cell]
+    return [name, path, BADGE[entry["verdict"]], human_size_at_most(yours["margin"]),
+            max_standby, _limit(yours["min_online"], True), _plan_after(entry), fixes_cell]
 
 
 def render_plans(entries: Iterable[dict[str, Any]]) -> str:

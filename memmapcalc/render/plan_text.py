@@ -1,5 +1,7 @@
 """``memmapcalc plan`` as text: per machine the kernel behaviours side by side, the
-verified changes, and how standby memory comes into use after IPL (rich, 100 columns).
+verified changes, and how standby memory comes into use after IPL (rich).  A file or pipe
+gets the table at its natural width and lines unwrapped; a terminal gets lines wrapped to
+its width and the table in as many parts as fit (:mod:`memmapcalc.render.fit`).
 
 Every string a user controls goes through :mod:`memmapcalc.render.safe`.
 """
@@ -18,20 +20,28 @@ if TYPE_CHECKING:
     from memmapcalc.model.plan.plan import Change, Column, Plan
 
 _STYLE = {"pass": "bold green", "warn": "bold yellow", "fail": "bold red", "error": "bold magenta"}
-_HEADS = {"boot-add": "no mom", "boot-add-mom-off": "mom=N", "boot-add-mom-on": "mom=Y",
+_HEADS = {"boot-add": "no mom", "boot-add-mom-off": "mom=0", "boot-add-mom-on": "mom=1",
           "boot-add-mom-force": "mom=force", "deferred": "deferred"}
-WIDTH = 100
+#: rich's line width: wide enough that a table is never cropped (files and pipes get it at
+#: its natural width, lines unwrapped; a terminal gets its own width, render/fit.py).
+WIDTH = 1000
 
 
-def render(entries: list[tuple[dict[str, Any], Plan | None]], colored: bool) -> str:
-    """The plan text of every ``(entry, plan)`` of :func:`memmapcalc.api.plan.plan_one`."""
+def render(entries: list[tuple[dict[str, Any], Plan | None]], colored: bool,
+           width: int | None = None) -> str:
+    """The plan text of every ``(entry, plan)`` of :func:`memmapcalc.api.plan.plan_one`,
+    wrapped to ``width`` (a terminal's; None: a file or pipe)."""
     from rich.console import Console
 
+    from memmapcalc.render.fit import Fitted
+
     buffer = io.StringIO()
-    console = Console(file=buffer, force_terminal=colored, no_color=not colored, width=WIDTH,
+    console = Console(file=buffer, force_terminal=colored, no_color=not colored,
+                      width=WIDTH,
                       highlight=False, soft_wrap=False, emoji=False, legacy_windows=False)
+    fitted = Fitted(console, width)
     for entry, planned in entries:
-        _machine(console, entry, planned)
+        _machine(fitted, entry, planned)  # type: ignore[arg-type]
     return buffer.getvalue()
 
 
@@ -55,7 +65,13 @@ def _machine(console: Console, entry: dict[str, Any], planned: Plan | None) -> N
         console.print()
         return
     console.print(f"       as configured: {markup(_configured(planned))}", soft_wrap=True)
-    console.print(_behaviour_table(planned), new_line_start=True)
+    from memmapcalc.render.fit import column_groups
+
+    width = getattr(console, "width", None)
+    real = getattr(console, "console", console)
+    for table in column_groups(lambda shown, indent: _behaviour_table(planned, shown, indent),
+                               len(planned.columns), real, width):
+        console.print(table, new_line_start=True)
     _changes(console, planned, entry)
     _after(console, planned.after_ipl)
     from memmapcalc.render.plan_release import give_back, summary
@@ -69,42 +85,47 @@ def _machine(console: Console, entry: dict[str, Any], planned: Plan | None) -> N
 
 def _configured(planned: Plan) -> str:
     from memmapcalc.config.model import StandbyHandling
-    from memmapcalc.units import human_size
+    from memmapcalc.units import human_size_at_least, human_size_at_most
 
     p, b = planned.params, planned.evaluation.budget
     kernel = "oldest behaviour (no version)" if p.version is None else str(p.version)
     standby = ("standby added at IPL" if p.standby_handling is StandbyHandling.BOOT_ADD else
                "standby configured after IPL")
-    state = (f"IPLs with {human_size(b.margin)} left" if planned.evaluation.ipl else
-             f"cannot IPL, short by {human_size(-b.margin)}" if b.margin < 0 else
-             f"IPLs with {human_size(b.margin)} left, below boot.min_margin")
+    state = (f"IPLs with {human_size_at_most(b.margin)} left" if planned.evaluation.ipl else
+             f"cannot IPL, short by {human_size_at_least(-b.margin)}" if b.margin < 0 else
+             f"IPLs with {human_size_at_most(b.margin)} left, below boot.min_margin")
     return (f"kernel {kernel}, {standby}, memory_hotplug.memmap_on_memory="
             f"{p.memmap_on_memory.cmdline_value}: {state}")
 
 
-def _behaviour_table(planned: Plan) -> Any:
+def _behaviour_table(planned: Plan, shown: list[int] | None = None, indent: int = 7) -> Any:
+    """The behaviours side by side: the columns ``shown`` (all by default), their labels
+    indented by ``indent``."""
     from rich.table import Table
 
+    pad = " " * indent
+    columns = [planned.columns[index] for index in shown] if shown is not None else \
+        planned.columns
     table = Table(box=None, padding=(0, 1), show_edge=False, pad_edge=False)
-    table.add_column("       standby at IPL", no_wrap=True)
-    for column in planned.columns:
+    table.add_column(f"{pad}standby at IPL", no_wrap=True)
+    for column in columns:
         variant = column.variant
         head = f"{variant.spec.mainline}\n{_HEADS[variant.key]}"
         table.add_column(head + ("\n(yours)" if variant.yours else ""), justify="right",
                          no_wrap=True, style="bold" if variant.yours else None)
     rows: list[tuple[str, list[str]]] = [
-        ("kernel evaluated", [_kernel_cell(c) for c in planned.columns]),
-        ("standby memmap at IPL", [_cell(c, _memmap_at_ipl) for c in planned.columns]),
-        ("verdict", [_cell(c, _verdict) for c in planned.columns]),
-        ("margin", [_cell(c, _margin) for c in planned.columns]),
-        ("max standby", [_cell(c, _max_standby) for c in planned.columns]),
-        ("min online", [_cell(c, _min_online) for c in planned.columns]),
-        ("standby blocks", [_cell(c, _blocks) for c in planned.columns]),
-        ("in use after IPL¹", [_cell(c, _blocks_after) for c in planned.columns]),
-        ("usable after IPL¹", [_cell(c, _usable_after) for c in planned.columns]),
+        ("kernel evaluated", [_kernel_cell(c) for c in columns]),
+        ("standby memmap at IPL", [_cell(c, _memmap_at_ipl) for c in columns]),
+        ("verdict", [_cell(c, _verdict) for c in columns]),
+        ("margin", [_cell(c, _margin) for c in columns]),
+        ("max standby", [_cell(c, _max_standby) for c in columns]),
+        ("min online", [_cell(c, _min_online) for c in columns]),
+        ("standby blocks", [_cell(c, _blocks) for c in columns]),
+        ("in use after IPL¹", [_cell(c, _blocks_after) for c in columns]),
+        ("usable after IPL¹", [_cell(c, _usable_after) for c in columns]),
     ]
     for label, cells in rows:
-        table.add_row(f"       {label}", *cells)
+        table.add_row(f"{pad}{label}", *cells)
     return table
 
 
@@ -121,13 +142,14 @@ def _cell(column: Column, render: Any) -> str:
     return str(render(column))
 
 
-def _short(nbytes: int, up: bool = False) -> str:
-    """Table size: ``3.53G``, ``-412.23M`` (human_size's truncated decimals, unit letter;
-    ``up``: rounded up, for a lower limit, so that the size shown never fails)."""
-    from memmapcalc.units import human_size, human_size_at_least
+def _short(nbytes: int, limit: str = "") -> str:
+    """Table size, as every report shows sizes: ``3.94 GiB``, ``-412.23 MiB``; a limit
+    (``limit`` ``min``: a lower limit or ``max``: an upper one, or what is left) rounded
+    towards safety, so that the size shown never fails."""
+    from memmapcalc.units import human_size, human_size_at_least, human_size_at_most
 
-    text = (human_size_at_least if up else human_size)(nbytes).replace(" ", "").replace("iB", "")
-    return "0" if text == "0B" else text
+    show = {"min": human_size_at_least, "max": human_size_at_most}.get(limit, human_size)
+    return show(nbytes)
 
 
 def _memmap_at_ipl(column: Column) -> str:
@@ -143,7 +165,7 @@ def _verdict(column: Column) -> str:
 
 def _margin(column: Column) -> str:
     assert column.evaluation is not None
-    return _short(column.evaluation.budget.margin)
+    return _short(column.evaluation.budget.margin, "max")
 
 
 def _max_standby(column: Column) -> str:
@@ -151,13 +173,15 @@ def _max_standby(column: Column) -> str:
     assert evaluation is not None
     if evaluation.max_standby is None:
         return "none"
-    return "64T cap" if evaluation.max_standby_capped else _short(evaluation.max_standby.value)
+    if evaluation.max_standby_capped:
+        return "64 TiB cap"
+    return _short(evaluation.max_standby.value, "max")
 
 
 def _min_online(column: Column) -> str:
     assert column.evaluation is not None
     limit = column.evaluation.min_online
-    return "none" if limit is None else _short(limit.value, up=True)
+    return "none" if limit is None else _short(limit.value, "min")
 
 
 def _ways(column: Column) -> list[Bringup]:
@@ -184,14 +208,22 @@ def _blocks_after(column: Column) -> str:
 
 
 def _usable_after(column: Column) -> str:
-    return " / ".join("—" if way.total_usable is None else _short(way.total_usable)
+    return " / ".join("—" if way.total_usable is None else _short(way.total_usable, "max")
                       for way in _ways(column))
 
 
 def _changes(console: Console, planned: Plan, entry: dict[str, Any]) -> None:
+    # A footnote only where a cell refers to it: ¹ is on two rows, ² only on a kernel
+    # whose setting falls back.
+    falls_back = any(c.variant.params is not None and not c.variant.effective
+                     for c in planned.columns)
+    console.print("       [dim]mom: memmap-on-memory (memory_hotplug.memmap_on_memory=0, 1 or "
+                  "force)[/dim]", soft_wrap=True)
     console.print("       [dim]¹ after IPL: ≥ 6.19 without / with memmap-on-memory per block, "
-                  f"blocks onlined to {planned.after_ipl.zone.label}; "
-                  "² the setting has no effect here and falls back[/dim]", soft_wrap=True)
+                  f"blocks onlined to {planned.after_ipl.zone.label}[/dim]", soft_wrap=True)
+    if falls_back:
+        console.print("       [dim]² the setting has no effect here and falls back[/dim]",
+                      soft_wrap=True)
     for column in planned.columns:
         variant = column.variant
         if variant.params is None or not variant.effective:
@@ -223,15 +255,17 @@ def _commands(console: Console, commands: list[dict[str, Any]]) -> None:
 
 
 def _change_line(change: Change) -> str:
-    from memmapcalc.units import human_size
+    from memmapcalc.units import human_size_at_least, human_size_at_most
 
-    check = f"{change.verdict.upper()} with {human_size(change.margin)} left"
+    check = (f"{change.verdict.upper()} with {human_size_at_most(change.margin)} left"
+             if change.margin >= 0 else
+             f"{change.verdict.upper()}, short by {human_size_at_least(-change.margin)}")
     return f"{change.text} — {check}; {change.evidence}"
 
 
 def _after(console: Console, after: AfterIpl) -> None:
     from memmapcalc.config.model import StandbyHandling
-    from memmapcalc.units import human_size
+    from memmapcalc.units import human_size, human_size_at_most
 
     console.print(f"       after IPL, as configured ({after.standby_blocks} standby blocks of "
                   f"{human_size(after.block_size)}, onlined to {after.zone.label}):",
@@ -256,7 +290,7 @@ def _after(console: Console, after: AfterIpl) -> None:
         cost = ("" if after.era is StandbyHandling.BOOT_ADD else
                 f", configuring the first costs {human_size(way.first_block_cost)} of kernel "
                 f"memory")
-        usable = "—" if way.total_usable is None else human_size(way.total_usable)
+        usable = "—" if way.total_usable is None else human_size_at_most(way.total_usable)
         console.print(f"         {name}: each block adds {human_size(way.usable_per_block)}, "
                       f"{memmap}{cost}; {way.blocks} of {after.standby_blocks} blocks can be "
                       f"brought into use ({way.limit}); usable memory then {usable}",

@@ -15,7 +15,7 @@ from memmapcalc.config.resolve import resolve
 from memmapcalc.model.after_ipl.bringup import KEPT_ITEMS, Zone, after_ipl
 from memmapcalc.model.after_ipl.costs import managed_at_ipl
 from memmapcalc.records.verdict import budget
-from memmapcalc.units import GiB, KiB, MiB
+from memmapcalc.units import GiB, KiB, MiB, human_size_at_least, human_size_at_most
 from tests.conftest import CONFIGS, machine
 
 BLOCK_DEVICE, SECTION_USAGE, CRST = 4 * KiB, 96, 16 * KiB
@@ -58,8 +58,10 @@ def test_619_ipls_but_cannot_configure_all_standby_without_memmap_on_memory(cli,
     assert without["total_usable"] == (4 * GiB - _kept(result) - _cost_619(1803, 2 * MiB)
                                        + 1803 * 128 * MiB)
     next_block = _cost_619(1804, 2 * MiB) - _cost_619(1803, 2 * MiB)
-    assert without["limit"] == (f"block 1804 would need {next_block} B "
-                                f"of kernel memory; {free - _cost_619(1803, 2 * MiB)} B are left")
+    # issue 14: one unit style; what a block needs rounded up, what is left rounded down
+    assert without["limit"] == (f"block 1804 would need {human_size_at_least(next_block)} "
+                                f"of kernel memory; "
+                                f"{human_size_at_most(free - _cost_619(1803, 2 * MiB))} are left")
     # with memmap-on-memory (needs the parameter: the machine boots with N) all 2016 fit
     assert with_["available"] and with_["memmap_on_memory_parameter"] == "Y"
     assert "sclp_memmap_on_memory_store() refuses 1 (EOPNOTSUPP)" in with_["why"]

@@ -13,8 +13,8 @@ import pytest
 from plan_helpers import apply_edits, check_result, mapping_of
 
 from memmapcalc.render.frontier_plot import plot_series
-from memmapcalc.render.frontier_text import cell, label, series
-from memmapcalc.units import GiB, format_size
+from memmapcalc.render.frontier_text import cell, label, online_labels, series
+from memmapcalc.units import GiB
 from tests.conftest import CONFIGS
 
 
@@ -66,10 +66,12 @@ def test_table_chart_csv_and_json_show_the_same_numbers(cli) -> None:  # type: i
     by = {(int(r["online"]), r["behaviour"]): r for r in rows}
     text = cli("frontier", *args).stdout
     lines = text.splitlines()
-    for point in document["points"]:
+    labels = online_labels(document)  # issue 14: "1 GiB", as every report shows sizes
+    assert labels == ["1 GiB", "2 GiB", "3 GiB", "4 GiB"]
+    for point, shown in zip(document["points"], labels, strict=True):
         online = point["online"]
-        table_row = next(line for line in lines if line.split()[:1] == [format_size(online)])
-        assert " ".join(table_row.split()[1:]) == " ".join(
+        table_row = next(line for line in lines if line.strip().startswith(shown + "  "))
+        assert " ".join(table_row.split()[2:]) == " ".join(
             cell(point["max_standby"][key], point["capped"][key]) for key in point["max_standby"])
         for key, value in point["max_standby"].items():
             row = by[(online, key)]
@@ -80,13 +82,13 @@ def test_table_chart_csv_and_json_show_the_same_numbers(cli) -> None:  # type: i
         if all(capped for _, capped in values):
             continue
         title = next(i for i, line in enumerate(lines) if line.strip().startswith(
-            "≤ 6.8 no mom" if keys[0] == "boot-add" else "6.9–6.18 mom=Y"))
-        for offset, (point, (value, capped)) in enumerate(zip(document["points"], values,
-                                                              strict=True)):
+            "≤ 6.8 no mom" if keys[0] == "boot-add" else "6.9–6.18 mom=1"))
+        for offset, (value, capped) in enumerate(values):
             bar_line = lines[title + 1 + offset]
-            assert bar_line.split("│")[0].strip() == format_size(point["online"])
+            assert bar_line.split("│")[0].strip() == labels[offset]
             assert bar_line.endswith(" " + label(value, capped))
-    assert "225.75 GiB" in text and "231168M" in text  # 4G: JSON 242397216768 B
+    # 4G: JSON 242397216768 B, one unit style in the table and the chart (issue 14)
+    assert "225.75 GiB" in text and "231168M" not in text
 
 
 def test_plot_data_are_the_json_numbers() -> None:

@@ -73,7 +73,7 @@ def test_lnx01_cheapest_is_more_online_memory(cli) -> None:  # type: ignore[no-u
         "kernel.version": "6.9", "kernel.standby": None, "kernel.s390_memmap_on_memory": None,
         "kernel.memmap_on_memory": "on"}
     assert planned["changes"][2]["evidence"] == ("kernel 6.9 without the parameter fails "
-                                                 "(margin -440649216 B)")
+                                                 "(margin -420.24 MiB)")  # -440649216 B
     assert "only 1803 of 2016 standby blocks can be configured without memmap-on-memory" in \
         planned["changes"][3]["evidence"]
 
@@ -86,7 +86,7 @@ def test_lpar_cheapest_is_the_boot_parameter(cli) -> None:  # type: ignore[no-un
     assert cheapest["text"] == ("boot with memory_hotplug.memmap_on_memory=1 "
                                 "(kernel.memmap_on_memory: on)")
     assert cheapest["config_edits"] == {"kernel.memmap_on_memory": "on"}
-    assert cheapest["evidence"].startswith("as configured it fails (margin -1024491520 B)")
+    assert cheapest["evidence"].startswith("as configured it fails (margin -977.04 MiB)")
 
 
 def test_force_is_suggested_when_y_is_refused(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]

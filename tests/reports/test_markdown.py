@@ -14,6 +14,7 @@ from markdown_it import MarkdownIt
 
 from memmapcalc.render import RenderOptions
 from memmapcalc.render import markdown as md
+from memmapcalc.units import human_size_at_most
 from tests.conftest import run_cli
 from tests.reports.reports_helpers import HOSTILE, HOSTILE_2, hostile_dir, json_results
 
@@ -50,15 +51,18 @@ def test_check_summary_and_table_match_json() -> None:
 
 
 def test_check_rows_show_the_contract_numbers() -> None:
-    from memmapcalc.units import human_size
+    # Limits are rounded towards safety (issue 14): min online up, max standby and margin
+    # down, as the text report shows them (markdown truncated min online, which could
+    # name a size that fails).
+    from memmapcalc.units import human_size_at_least
 
     results = {r["name"]: r for r in json_results("configs")}
     body = table_rows(run_cli("check", "configs", "-f", "markdown").stdout)[2:]
     for row in body:
         r = results[row[0].replace("\\_", "_")]
-        assert row[3] == human_size(r["margin"])
-        assert row[5] == human_size(r["min_online"])
-        assert row[4].startswith(human_size(r["max_standby"]))
+        assert row[3] == human_size_at_most(r["margin"])  # a margin never reads as more
+        assert row[5] == human_size_at_least(r["min_online"])
+        assert row[4].startswith(human_size_at_most(r["max_standby"]))
         assert row[4].endswith("(cap)") == r["max_standby_capped"]
         assert row[6] == md._after_ipl_cell(r)
         assert row[7].count("• ") == len(r["advice"])

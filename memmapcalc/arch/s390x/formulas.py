@@ -8,7 +8,7 @@ the text is written only when someone reads it (the searches never do).
 
 from __future__ import annotations
 
-from memmapcalc.explained import mib
+from memmapcalc.explained import counted, mib
 
 # -- memory blocks (blocks.py) -------------------------------------------------------------
 
@@ -39,7 +39,8 @@ TOP_LEVEL_SOURCE = "arch/s390/boot/startup.c setup_kernel_memory_layout()"
 
 
 def top_level(region3_tables: int, value: int) -> str:
-    return f"4-level: 1 region-2 + {region3_tables} region-3 tables × 16 KiB = {mib(value)}"
+    tables = f"1 region-2 table + {counted(region3_tables, 'region-3 table')}"
+    return f"4-level: ({tables}) × 16 KiB = {mib(value)}"
 
 
 # -- memmap on memory (memmap.py) ----------------------------------------------------------
@@ -66,5 +67,5 @@ def max_standby(block: str, min_margin: int, capped: bool, failing: int) -> str:
 
 def min_online(step: int, min_margin: int, limit: int) -> str:
     """``step``: the online granule (the storage increment, at least 1 MiB)."""
-    return (f"smallest online (whole {mib(step)}) from which every larger size keeps margin ≥ "
-            f"{mib(min_margin)}; {mib(limit - step)} fails")
+    return (f"smallest online memory (whole {mib(step)} increments) from which every larger "
+            f"size keeps margin ≥ {mib(min_margin)}; {mib(limit - step)} fails")

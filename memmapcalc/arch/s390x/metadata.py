@@ -35,7 +35,7 @@ def boot_metadata(online: int, section: int, block: int, pageblock: int) -> Expl
     value = usage + roots + devices
     def formula() -> str:
         return (f"{sections} sections × {section_usage_size(section, pageblock)} B usage + "
-                f"{roots // PAGE} root pages × 4 KiB + {blocks} block devices × ~4 KiB = "
+                f"{roots // PAGE} root pages × 4 KiB + {blocks} memory blocks × ~4 KiB = "
                 f"{mib(value)}")
 
     return Explained(value, formula, "mm/sparse.c sparse_init_nid(), sparse_index_alloc(); "
@@ -56,7 +56,7 @@ def standby_boot_add_metadata(start: int, end: int, online: int, section: int, b
     value = usage + roots + blocks * MEMORY_BLOCK_DEVICE
     def formula() -> str:
         return (f"{sections} sections × {kmalloc_size(section_usage_size(section, pageblock))} "
-                f"B + {roots // PAGE} root pages × 4 KiB + {blocks} block devices × ~4 KiB = "
+                f"B + {roots // PAGE} root pages × 4 KiB + {blocks} memory blocks × ~4 KiB = "
                 f"{mib(value)}")
 
     return Explained(value, formula, "mm/sparse.c section_activate(), sparse_index_init(); "

@@ -26,7 +26,7 @@ from memmapcalc.arch.s390x.constants import (
     REGION3_TABLE_SPAN,
     SEGMENT,
 )
-from memmapcalc.explained import Explained, mib
+from memmapcalc.explained import Explained, counted, mib
 from memmapcalc.kernel.windows import new_windows, windows
 from memmapcalc.units import KiB, TiB
 
@@ -51,13 +51,16 @@ def boot_identity(online: int, edat1: bool, edat2: bool) -> Explained[int]:
         partial = 1 if online % REGION3_ENTRY and count > 1 else 0
         segment_tables = 1 + partial
         pte_tables = 1
-        rule = f"EDAT2: region-3 leaves; segment tables for window 0 (lowcore) + {partial} partial"
+        rule = ("EDAT2: region-3 leaves; a segment table for window 0 (lowcore)"
+                + (" and one for the partial last window" if partial else ""))
     elif edat1:
         segment_tables, pte_tables = count, 1
-        rule = f"EDAT1: {count} × 2 GiB windows -> segment tables, 1 lowcore PTE table"
+        rule = (f"EDAT1: {counted(count, '2 GiB window')} -> a segment table each, "
+                f"1 lowcore PTE table")
     else:
         segment_tables, pte_tables = count, -(-online // SEGMENT)
-        rule = f"no EDAT: {count} segment tables, {pte_tables} PTE tables (one per MiB)"
+        rule = (f"no EDAT: {counted(count, 'segment table')}, "
+                f"{counted(pte_tables, 'PTE table')} (one per MiB)")
     value = segment_tables * CRST_TABLE + pte_tables * BOOT_PTE_TABLE
     def formula() -> str:
         return f"{rule}: {segment_tables} × 16 KiB + {pte_tables} × 2 KiB = {mib(value)}"
@@ -76,9 +79,10 @@ def boot_vmemmap(online_vmemmap: int, edat1: bool, pte_table: int) -> Explained[
     pte_tables = 0 if edat1 else -(-online_vmemmap // SEGMENT)
     value = segment_tables * CRST_TABLE + pte_tables * pte_table
     kind = ("1 MiB frames, no PTE tables" if edat1
-            else f"{pte_tables} PTE tables × {mib(pte_table)}")
+            else f"{counted(pte_tables, 'PTE table')} × {mib(pte_table)}")
     def formula() -> str:
-        return (f"vmemmap {mib(online_vmemmap)}: {segment_tables} segment tables × 16 KiB, "
+        return (f"vmemmap {mib(online_vmemmap)}: {counted(segment_tables, 'segment table')} "
+                f"× 16 KiB, "
                 f"{kind} = {mib(value)}")
 
     return Explained(value, formula, "arch/s390/mm/vmem.c vmemmap_populate(), modify_pmd_table(), "
@@ -99,9 +103,9 @@ def standby_identity(start: int, end: int, block: int, online: int, edat1: bool,
     pte_tables = 0 if edat1 else (end - start) // SEGMENT
     value = segment_tables * CRST_TABLE + pte_tables * pte_table
     rule = ("EDAT2 and blocks ≥ 2 GiB: region-3 leaves" if leaves else
-            f"{segment_tables} new 2 GiB windows × 16 KiB")
+            f"{counted(segment_tables, 'new 2 GiB window')} × 16 KiB")
     if not edat1:
-        rule += f" + {pte_tables} PTE tables × {mib(pte_table)}"
+        rule += f" + {counted(pte_tables, 'PTE table')} × {mib(pte_table)}"
     return Explained(value, partial(fm.rule_total, rule, value), fm.STANDBY_IDENTITY_SOURCE,
                      "≤ 6.18 (boot-add)")
 
@@ -121,8 +125,9 @@ def standby_vmemmap(start: int, end: int, struct_page: int, online_vmemmap: int,
     pte_tables = 0 if edat1 else -(-(vend - vstart) // SEGMENT)
     value = segment_tables * CRST_TABLE + pte_tables * pte_table
     def formula() -> str:
-        return (f"vmemmap [{mib(vstart)}, {mib(vend)}): {segment_tables} new segment tables "
-                f"× 16 KiB" + ("" if edat1 else f" + {pte_tables} PTE tables × {mib(pte_table)}")
+        return (f"vmemmap [{mib(vstart)}, {mib(vend)}): "
+                f"{counted(segment_tables, 'new segment table')} × 16 KiB"
+                + ("" if edat1 else f" + {counted(pte_tables, 'PTE table')} × {mib(pte_table)}")
                 + f" = {mib(value)}")
 
     return Explained(value, formula, "arch/s390/mm/vmem.c vmemmap_populate(), modify_pmd_table(), "

@@ -67,8 +67,16 @@ def movable(cost: Callable[[int], int], blocks: int, free: int) -> tuple[int, st
         mid = (lo + hi) // 2
         lo, hi = (mid, hi) if cost(mid) <= free else (lo, mid)
     need = cost(hi) - cost(lo)
-    return lo, (f"block {lo + 1} would need {need} B of kernel memory; "
-                f"{free - cost(lo)} B are left")
+    return lo, _short_of(lo + 1, need, free - cost(lo))
+
+
+def _short_of(block: int, need: int, left: int) -> str:
+    """Why block ``block`` cannot be configured, in the sizes every report shows: what it
+    needs rounded up, what is left rounded down (so the two never read the other way)."""
+    from memmapcalc.units import human_size_at_least, human_size_at_most
+
+    return (f"block {block} would need {human_size_at_least(need)} of kernel memory; "
+            f"{human_size_at_most(left)} are left")
 
 
 def normal(cost: Callable[[int], int], blocks: int, free: int, usable: int, q: Params,
@@ -91,8 +99,7 @@ def normal(cost: Callable[[int], int], blocks: int, free: int, usable: int, q: P
             break
         room = free + j * usable - cost(j + 1) - reserve.rise(j)
         if room < 0:
-            return j, (f"block {j + 1} would need {cost(j + 1) - cost(j)} B of kernel memory; "
-                       f"{room + cost(j + 1) - cost(j)} B are left")
+            return j, _short_of(j + 1, cost(j + 1) - cost(j), room + cost(j + 1) - cost(j))
     return blocks, ("all blocks: each onlined block's kernel memory holds the next memmap"
                     if blocks else "no standby blocks")
 

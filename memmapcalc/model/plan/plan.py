@@ -42,7 +42,7 @@ from memmapcalc.model.plan.variants import Edit, Refuses, Variant, variants
 from memmapcalc.records.fixes import Fix, FixKind, memmap_parameter
 from memmapcalc.records.params import Params, config_size, footprint_hint, online_edits
 from memmapcalc.records.verdict import budget, passes
-from memmapcalc.units import MiB, format_size
+from memmapcalc.units import MiB, format_size, human_size_at_most
 
 # --------------------------------------------------------------------------- changes
 
@@ -207,7 +207,7 @@ def _standby_limit(p: Params, evaluation: Evaluation) -> Change | None:
 
 def _outcome(q: Params) -> str:
     outcome, margin = _checked(q)
-    return f"{'fails' if outcome == 'fail' else 'passes'} (margin {margin} B)"
+    return f"{'fails' if outcome == 'fail' else 'passes'} (margin {human_size_at_most(margin)})"
 
 
 def _parameter_change(p: Params) -> list[Change]:
