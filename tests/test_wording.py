@@ -17,7 +17,7 @@ def test_check_names_the_metadata_and_spells_memmap_on_memory() -> None:
 
 def test_plan_explains_mom_and_prints_footnote_2_only_when_a_cell_has_it() -> None:
     plain = run_cli("plan", "configs/zvm-lnx01-6.8.yaml").stdout
-    assert "mom: memmap-on-memory (memory_hotplug.memmap_on_memory=N, Y or force)" in plain
+    assert "mom: memmap-on-memory (memory_hotplug.memmap_on_memory=0, 1 or force)" in plain
     assert "¹ after IPL" in plain and "in use after IPL¹" in plain
     assert " ²" not in plain and "²" not in plain  # no kernel cell falls back here
     falls_back = run_cli("plan", "configs/zvm-no-edat1.yaml").stdout

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING, Any
 
+from memmapcalc.render.findings import command_lines
 from memmapcalc.render.safe import markup
 
 if TYPE_CHECKING:
@@ -235,7 +236,8 @@ def _changes(console: Console, planned: Plan, entry: dict[str, Any]) -> None:
         for index, change in enumerate(planned.changes, 1):
             lead = "[bold]cheapest:[/bold] " if index == 1 else ""
             console.print(f"       {index}. {lead}{markup(_change_line(change))}", soft_wrap=True)
-            _commands(console, entry["changes"][index - 1]["commands"])
+            for line in command_lines(entry["changes"][index - 1]["commands"]):  # admin's words
+                console.print(f"            [dim]{markup(line)}[/dim]", soft_wrap=True)
     elif not planned.evaluation.ipl:
         console.print("       no single change of online memory, standby memory, kernel parameter "
                       "or kernel makes this machine IPL: check kernel.image, kernel.initramfs, "
@@ -244,14 +246,6 @@ def _changes(console: Console, planned: Plan, entry: dict[str, Any]) -> None:
         console.print("       limits, each verified by re-running the model:")
         for change in planned.limits:
             console.print(f"       - {markup(_change_line(change))}", soft_wrap=True)
-
-
-def _commands(console: Console, commands: list[dict[str, Any]]) -> None:
-    """A change's commands, indented under it (memmapcalc.admin.commands)."""
-    from memmapcalc.render.findings import command_lines
-
-    for line in command_lines(commands):
-        console.print(f"            [dim]{markup(line)}[/dim]", soft_wrap=True)
 
 
 def _change_line(change: Change) -> str:

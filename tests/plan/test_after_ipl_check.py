@@ -70,14 +70,14 @@ def test_619_1g_4t_warns_with_the_numbers_in_json() -> None:
         "uses_memmap_on_memory": False,
         "memmap_on_memory_parameter": "memory_hotplug.memmap_on_memory=1",
         "configured_after_ipl": True, "zone": "movable",
-        "limit": f"block 296 would need 2101344 B of kernel memory; "
-                 f"{free - 620195488} B are left",
+        # 2101344 B needed, shown rounded up; free - 620195488 = 1468064 B left, rounded down
+        "limit": "block 296 would need 2.01 MiB of kernel memory; 1.4 MiB are left",
         "memmap_on_memory_note": after["memmap_on_memory_note"]}
     assert "chmem -c -m 1" in after["memmap_on_memory_note"]
     assert result["reasons"] == [
         "only 295 of 32768 standby blocks (36.87 GiB of 4 TiB) can be configured after IPL "
-        "without memmap-on-memory: block 296 would need 2101344 B of kernel memory; "
-        "1468064 B are left"]
+        "without memmap-on-memory: block 296 would need 2.01 MiB of kernel memory; "
+        "1.4 MiB are left"]
     assert result["advice"] == [
         "boot with memory_hotplug.memmap_on_memory=1 (kernel.memmap_on_memory: on): then all "
         "32768 standby blocks can be configured after IPL, each holding its own memmap"]
@@ -146,7 +146,7 @@ def test_a_machine_that_does_not_ipl_has_none_usable_and_stays_fail() -> None:
     assert result["verdict"] == "fail"
     assert result["after_ipl"]["usable_blocks"] == 0
     assert result["reasons"] == ["cannot IPL: needs 4.41 GiB of 4 GiB online, short by "
-                                 "420.23 MiB"]
+                                 "420.24 MiB"]
 
 
 def test_other_architectures_say_what_the_model_knows() -> None:

@@ -94,11 +94,11 @@ def summarise(after: AfterIpl, p: Params) -> Use:
 def short_reason(use: Use) -> str:
     """``only 295 of 32768 standby blocks (36.87 GiB of 4 TiB) can be configured after IPL
     without memmap-on-memory`` (for a :attr:`Use.short` summary)."""
-    from memmapcalc.units import human_size
+    from memmapcalc.units import human_size, human_size_at_most
 
     assert use.usable_blocks is not None and use.usable_memory is not None
     verb = "configured" if use.configured_after_ipl else "brought into use"
     how = "with" if use.uses_memmap_on_memory else "without"
     return (f"only {use.usable_blocks} of {use.standby_blocks} standby blocks "
-            f"({human_size(use.usable_memory)} of {human_size(use.standby_memory)}) can be "
+            f"({human_size_at_most(use.usable_memory)} of {human_size(use.standby_memory)}) can be "
             f"{verb} after IPL {how} memmap-on-memory: {use.limit}")

@@ -14,7 +14,7 @@ from memmapcalc.model.after_ipl.use import Use, short_reason
 from memmapcalc.records.budget import Budget
 from memmapcalc.records.params import Params
 from memmapcalc.records.verdict import budget, verdict
-from memmapcalc.units import human_size
+from memmapcalc.units import human_size, human_size_at_least, human_size_at_most
 
 
 def with_after_ipl(ipl_verdict: str, use: Use | None) -> str:
@@ -36,12 +36,12 @@ def reasons(p: Params, b: Budget, ipl_verdict: str, use: Use | None) -> list[str
     out: list[str] = []
     if margin < 0:
         out.append(f"cannot {w['ipl']}: needs {human_size(b.required)} of {human_size(online)} "
-                   f"{w['online']}, short by {human_size(-margin)}")
+                   f"{w['online']}, short by {human_size_at_least(-margin)}")
     elif ipl_verdict == "fail":
-        out.append(f"{w['ipls']} with {human_size(margin)} left, below boot.min_margin "
+        out.append(f"{w['ipls']} with {human_size_at_most(margin)} left, below boot.min_margin "
                    f"({human_size(p.min_margin)})")
     elif ipl_verdict == "warn":
-        out.append(f"{w['ipls']} with only {human_size(margin)} of {human_size(online)} "
+        out.append(f"{w['ipls']} with only {human_size_at_most(margin)} of {human_size(online)} "
                    f"{w['online']} left, less than 10 %")
     if ipl_verdict != "fail" and use is not None and use.short:
         out.append(short_reason(use))
