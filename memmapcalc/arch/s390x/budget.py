@@ -103,7 +103,7 @@ def budget(p: Params) -> Budget:
                                         p.behaviour.min_free_kbytes_max)
     base, raised, _ = min_free_parts
     min_free_kb = max(base.value, raised.value if raised else 0)
-    dma_reserve = watermarks.dma_lowmem_reserve(p.online)
+    dma_reserve = watermarks.dma_lowmem_reserve(p.online, min_free_kb)
 
     page_table_total = sum(part.value for part in parts.values())
     charged: dict[str, Explained[int]] = {

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from memmapcalc.arch.s390x import watermarks
-from memmapcalc.arch.s390x.constants import PAGE
+from memmapcalc.arch.s390x.constants import DMA_ZONE_END, PAGE
 from memmapcalc.kernel.modes import StandbyHandling
 from memmapcalc.records.budget import Budget
 from memmapcalc.records.params import Params
@@ -113,6 +113,7 @@ class _MinFree:
     def __init__(self, q: Params, ipl: Budget, usable: int) -> None:
         self.q, self.block, self.usable = q, ipl.block_size.value, usable
         self.managed = managed_at_ipl(q, ipl)
+        self.dma = min(q.online, DMA_ZONE_END) // PAGE
         self.base = self._bytes(0)
 
     def _bytes(self, onlined: int) -> int:
@@ -120,10 +121,12 @@ class _MinFree:
         online = self.q.online + onlined * self.block
         base, raised, _ = watermarks.reserve(managed, online, self.q.pageblock, self.q.thp,
                                              self.q.edat1, self.q.behaviour.min_free_kbytes_max)
-        # ZONE_DMA's lowmem_reserve grows with ZONE_NORMAL's managed pages (ratio 256,
-        # mm/page_alloc.c setup_per_zone_lowmem_reserve(), re-run when memory goes online)
-        lowmem = (onlined * self.usable // PAGE // watermarks.DMA_LOWMEM_RESERVE_RATIO) * PAGE
-        return max(base.value, raised.value if raised else 0) * KiB + lowmem
+        kb = max(base.value, raised.value if raised else 0)
+        # ZONE_DMA's lowmem_reserve grows with ZONE_NORMAL's managed pages, up to what ZONE_DMA
+        # holds (setup_per_zone_lowmem_reserve(), re-run when memory goes online)
+        normal = (max(0, self.q.online - DMA_ZONE_END) + onlined * self.usable) // PAGE
+        lowmem = watermarks.dma_reserve_pages(self.dma, normal, kb) * PAGE
+        return kb * KiB + lowmem
 
     def rise(self, onlined: int) -> int:
         return self._bytes(max(0, onlined)) - self.base

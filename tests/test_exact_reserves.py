@@ -1,0 +1,61 @@
+"""Issue 14 item 3, exact reserves: each audited kernel item pinned in bytes from first
+principles, with the source that fixes it (docs/research/budget-audit-after-ipl.md)."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from memmapcalc.arch.s390x import watermarks
+from memmapcalc.config.resolve import resolve
+from memmapcalc.records.verdict import budget
+from memmapcalc.units import GiB, KiB
+from tests.conftest import machine
+
+# --- 1. ZONE_DMA lowmem_reserve, bounded by ZONE_DMA -----------------------------------
+# mm/page_alloc.c (5.x–6.19): setup_per_zone_lowmem_reserve() sets
+# DMA.lowmem_reserve[NORMAL] = managed(NORMAL) / 256 with no clamp; __zone_watermark_ok()
+# refuses ZONE_DMA while free <= min(DMA) + lowmem_reserve, so a reserve larger than
+# ZONE_DMA closes the zone and loses at most ZONE_DMA's pages beyond its own min share.
+
+
+def test_lowmem_reserve_capped_at_zone_dma_for_1_tib_online() -> None:
+    # 1 TiB online: ZONE_NORMAL = 1 TiB - 2 GiB = 267911168 pages, reserve 267911168 // 256
+    # = 1046528 pages (4088 MiB, the uncapped value the issue quotes).  ZONE_DMA = 524288
+    # pages; min_free_kbytes = clamp(isqrt(kB × 16)) = 130035 kB -> pages_min 32508,
+    # min(DMA) = 32508 × 524288 // 268435456 = 63 pages -> cap 524225 pages.
+    assert watermarks.dma_reserve_pages(524288, 267911168, 130035) == 524225
+    b = budget(resolve(machine("1T", "1T", "6.8", memory={"increment": "1G"})))
+    base, raised, _ = b.min_free_parts
+    assert base.value == 130035 and raised is not None and raised.value == 22528
+    assert b.lowmem_reserve is not None
+    assert b.lowmem_reserve.value == 524225 * 4 * KiB <= 2 * GiB
+    assert b.charged["min_free"].value == 130035 * KiB + 524225 * 4 * KiB
+    assert "more than ZONE_DMA's 524288 pages" in b.lowmem_reserve.formula
+
+
+def test_lowmem_reserve_uncapped_below_the_cap() -> None:
+    # 514 GiB online: 512 GiB of ZONE_NORMAL = 134217728 pages // 256 = 524288 pages, just
+    # over ZONE_DMA's 524288 - min share; 300 GiB online: 298 GiB // 1 MiB = 305152 pages.
+    assert watermarks.dma_reserve_pages(524288, 78118912, 91000) == 305152
+    assert watermarks.dma_reserve_pages(524288, 134217728, 91000) == 524288 - (
+        (91000 >> 2) * 524288 // (524288 + 134217728))
+    assert watermarks.dma_lowmem_reserve(2 * GiB, 8192).value == 0
+
+
+@given(st.integers(0, 2 ** 30), st.integers(128, 262144))
+def test_lowmem_reserve_never_above_zone_dma_and_grows_with_zone_normal(normal: int,
+                                                                        kb: int) -> None:
+    # the after-IPL model re-runs this as blocks go online into ZONE_NORMAL
+    dma = 524288
+    pages = watermarks.dma_reserve_pages(dma, normal, kb)
+    assert 0 <= pages <= dma and pages <= normal // 256
+    assert watermarks.dma_reserve_pages(dma, normal + 256, kb) >= pages - 1
+
+
+def test_1_tib_online_margin_grows_by_what_the_cap_takes_off() -> None:
+    # before the cap this machine's margin was 1060310821888 B with 4286578688 B (4088 MiB) of
+    # lowmem reserve; now 524225 pages = 2147225600 B: the margin grows by the difference and
+    # nothing else changes
+    b = budget(resolve(machine("1T", "1T", "6.8", memory={"increment": "1G"})))
+    assert b.margin == 1060310821888 + 4286578688 - 2147225600
