@@ -31,6 +31,8 @@ def explained_items(evaluation: Evaluation) -> dict[str, dict[str, Explained[Any
         derived["khugepaged_min_free_kbytes"] = raised
     if b.lowmem_reserve is not None:
         derived["dma_lowmem_reserve"] = b.lowmem_reserve
+    if b.section_usage is not None:
+        derived["section_usage"] = b.section_usage
     limits: dict[str, Explained[Any]] = {}
     if evaluation.max_standby is not None:
         limits["max_standby"] = evaluation.max_standby

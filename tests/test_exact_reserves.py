@@ -3,13 +3,15 @@ principles, with the source that fixes it (docs/research/budget-audit-after-ipl.
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from memmapcalc.arch.s390x import watermarks
+from memmapcalc.arch.s390x import metadata, watermarks
 from memmapcalc.config.resolve import resolve
+from memmapcalc.kernel.sections import kmalloc_size
 from memmapcalc.records.verdict import budget
-from memmapcalc.units import GiB, KiB
+from memmapcalc.units import GiB, KiB, MiB
 from tests.conftest import machine
 
 # --- 1. ZONE_DMA lowmem_reserve, bounded by ZONE_DMA -----------------------------------
@@ -59,3 +61,32 @@ def test_1_tib_online_margin_grows_by_what_the_cap_takes_off() -> None:
     # nothing else changes
     b = budget(resolve(machine("1T", "1T", "6.8", memory={"increment": "1G"})))
     assert b.margin == 1060310821888 + 4286578688 - 2147225600
+
+
+# --- 6. mem_section_usage per era ---------------------------------------------------------
+# mm/sparse.c mem_section_usage_size() = sizeof(struct mem_section_usage) + usemap_size():
+# [rcu_head 16 B from 6.8 (5ec8e8ea8b77)] + subsection_map (section / 2 MiB bits, in longs)
+# + section / pageblock × NR_PAGEBLOCK_BITS bits in longs (4 bits; 8 from 6.17 with
+# MEMORY_ISOLATION, which MEMORY_HOTPLUG selects).  s390 pageblocks are 1 MiB (order 8).
+@pytest.mark.parametrize(("version", "usage", "kmalloc"), [
+    ("6.1", 0 + 16 + 128, 192),     # 256 MiB: 128 bits = 16 B, 256 × 4 bits = 128 B
+    ("6.8", 16 + 16 + 128, 192),
+    ("6.12", 16 + 16 + 128, 192),
+    ("6.13", 16 + 8 + 64, 96),      # 128 MiB: 64 bits = 8 B, 128 × 4 bits = 64 B
+    ("6.16", 16 + 8 + 64, 96),
+    ("6.17", 16 + 8 + 128, 192),    # 128 × 8 bits = 128 B
+    ("6.19", 16 + 8 + 128, 192),
+])
+def test_section_usage_per_era(version: str, usage: int, kmalloc: int) -> None:
+    b = budget(resolve(machine("4G", "4G", version)))
+    assert b.section_usage is not None and b.section_usage.value == usage
+    assert kmalloc_size(usage) == kmalloc
+    assert f"= {usage} B" in b.section_usage.formula
+
+
+def test_section_usage_in_the_online_metadata_of_6_17() -> None:
+    # 4 GiB online on 6.17: 32 sections × 152 B (memblock array, no size class) + 1 root
+    # page + 32 blocks of 128 MiB × ~4 KiB = 4864 + 4096 + 131072 B
+    b = budget(resolve(machine("4G", 0, "6.17")))
+    assert metadata.boot_metadata(4 * GiB, 128 * MiB, 128 * MiB, 152).value == 140032
+    assert b.charged["metadata"].formula.startswith("online 140032 B")

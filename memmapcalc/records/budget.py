@@ -40,6 +40,8 @@ class Budget:
     margin: int
     #: ZONE_DMA's reserve against ZONE_NORMAL allocations (s390; part of ``min_free``)
     lowmem_reserve: Explained[int] | None = None
+    #: ``mem_section_usage_size()`` of the kernel (s390; part of ``metadata``)
+    section_usage: Explained[int] | None = None
 
     @property
     def usable_standby(self) -> int:

@@ -61,7 +61,8 @@ def budget(p: Params) -> Budget:
         "top_level": pagetables.top_level(p.online + p.standby,
                                           (p.online + p.standby) // PAGE * p.struct_page),
     }
-    boot_meta = metadata.boot_metadata(p.online, section.value, b, p.pageblock)
+    usage = metadata.section_usage(section.value, p.pageblock, p.version)
+    boot_meta = metadata.boot_metadata(p.online, section.value, b, usage.value)
     crash = -(-p.crashkernel // MiB) * MiB
 
     boot_add = p.standby_handling is StandbyHandling.BOOT_ADD
@@ -71,7 +72,7 @@ def budget(p: Params) -> Budget:
         parts["standby_vmemmap"] = pagetables.standby_vmemmap(
             start, end, p.struct_page, online_memmap.value, p.edat1, p.behaviour.pte_table_runtime)
         standby_meta = metadata.standby_boot_add_metadata(start, end, p.online, section.value, b,
-                                                          p.pageblock)
+                                                          usage.value)
         on_block = mom.used.value
         standby_memmap = Explained(
             0 if on_block else blocks.value * per_block.value,
@@ -142,7 +143,8 @@ def budget(p: Params) -> Budget:
     return Budget(block_size=block, standby_blocks=blocks, memmap_per_block=per_block,
                   memmap_on_memory=mom, charged=charged, page_table_parts=parts,
                   min_free_parts=min_free_parts, section_size=section, required=required,
-                  margin=p.online - required, lowmem_reserve=dma_reserve)
+                  margin=p.online - required, lowmem_reserve=dma_reserve,
+                  section_usage=usage)
 
 
 def _calibrated(p: Params, section: int, section_map: int) -> Explained[int]:

@@ -11,7 +11,14 @@ from functools import lru_cache
 
 from memmapcalc.arch.s390x.constants import PAGE, SECTIONS_PER_ROOT
 from memmapcalc.explained import Explained, mib
-from memmapcalc.kernel.sections import MEMORY_BLOCK_DEVICE, kmalloc_size, section_usage_size
+from memmapcalc.kernel.sections import (
+    MEMORY_BLOCK_DEVICE,
+    USAGE_LAYOUTS,
+    kmalloc_size,
+    section_usage_size,
+    usage_layout,
+)
+from memmapcalc.kernel.version import KernelVersion
 
 #: Estimate: ``struct sclp_mem`` (a kobject and three ints) per possible block, 6.19+.
 SCLP_MEM = 80
@@ -20,21 +27,47 @@ SCLP_MEM = 80
 FIRMWARE_MEMORY_SYSFS = 512
 
 
-@lru_cache(maxsize=4096)
-def boot_metadata(online: int, section: int, block: int, pageblock: int) -> Explained[int]:
-    """Online memory: ``mem_section_usage`` per present section (one memblock array), a
-    section root page per 256 sections (SPARSEMEM_EXTREME), a memory block device per block.
+def section_usage(section: int, pageblock: int,
+                  version: KernelVersion | None) -> Explained[int]:
+    """``mem_section_usage_size()`` of this kernel: rcu head (6.8 on), 2 MiB subsections
+    and pageblock flags (8 bits from 6.17), by :data:`~memmapcalc.kernel.sections.USAGE_LAYOUTS`.
+    Eras (s390, 1 MiB pageblocks): 144 B (≤ 6.7), 160 B (6.8–6.12), 88 B (6.13–6.16: 128 MiB
+    sections), 152 B (6.17 on)."""
+    layout = usage_layout(version)
+    rcu, bits = layout.rcu_head, layout.pageblock_bits
+    value = section_usage_size(section, pageblock, bits, rcu)
+    later = [row.since for row in USAGE_LAYOUTS if row.since is not None
+             and (layout.since is None or row.since > layout.since)]
+    start = "oldest" if layout.since is None else str(layout.since)
+    versions = f"{start} to {later[0].major}.{later[0].minor - 1}" if later else f"{start} on"
+    subsections, flags = section // (2 << 20), section // pageblock * bits
 
-    Example: 4 GiB, 256 MiB sections and blocks: 16 × 160 B + 1 × 4 KiB + 16 × 4 KiB = 70144 B.
+    def formula() -> str:
+        return (f"rcu head {rcu} B + {subsections}-bit subsection map {-(-subsections // 64) * 8} "
+                f"B + {section // pageblock} pageblocks × {bits} bits {-(-flags // 64) * 8} B "
+                f"= {value} B")
+
+    return Explained(value, formula, f"mm/sparse.c mem_section_usage_size(); {layout.source}",
+                     versions)
+
+
+@lru_cache(maxsize=4096)
+def boot_metadata(online: int, section: int, block: int, usage_size: int) -> Explained[int]:
+    """Online memory: ``mem_section_usage`` per present section (one memblock array, no
+    size class), a section root page per 256 sections (SPARSEMEM_EXTREME), a memory block
+    device per block.
+
+    Example: 4 GiB, 256 MiB sections and blocks (6.8): 16 × 160 B + 1 × 4 KiB + 16 × 4 KiB
+    = 70144 B.
     """
     sections = -(-online // section)
     blocks = -(-online // block)
-    usage = sections * section_usage_size(section, pageblock)
+    usage = sections * usage_size
     roots = -(-sections // SECTIONS_PER_ROOT) * PAGE
     devices = blocks * MEMORY_BLOCK_DEVICE
     value = usage + roots + devices
     def formula() -> str:
-        return (f"{sections} sections × {section_usage_size(section, pageblock)} B usage + "
+        return (f"{sections} sections × {usage_size} B usage + "
                 f"{roots // PAGE} root pages × 4 KiB + {blocks} block devices × ~4 KiB = "
                 f"{mib(value)}")
 
@@ -43,20 +76,22 @@ def boot_metadata(online: int, section: int, block: int, pageblock: int) -> Expl
 
 
 def standby_boot_add_metadata(start: int, end: int, online: int, section: int, block: int,
-                              pageblock: int) -> Explained[int]:
-    """Standby blocks added at IPL: a kzalloc'ed ``mem_section_usage`` per section, new
-    section root pages, a memory block device per block.  Example: 1008 × 256 MiB blocks ->
-    1008 × 192 B + 4 root pages + 1008 × 4 KiB."""
+                              usage_size: int) -> Explained[int]:
+    """Standby blocks added at IPL: a kzalloc'ed ``mem_section_usage`` per section
+    (``section_activate()``: the kmalloc size class of the usage), new section root pages,
+    a memory block device per block.  Example (6.8): 1008 × 256 MiB blocks -> 1008 × 192 B
+    + 4 root pages + 1008 × 4 KiB."""
     blocks = (end - start) // block
     sections = (end - start) // section
-    usage = sections * kmalloc_size(section_usage_size(section, pageblock))
-    online_roots = -(-(-(-online // section)) // SECTIONS_PER_ROOT)
+    usage = sections * kmalloc_size(usage_size)
+    online_sections = -(-online // section)
+    online_roots = -(-online_sections // SECTIONS_PER_ROOT)
     all_roots = -(-(end // section) // SECTIONS_PER_ROOT) if blocks else 0
     roots = max(0, all_roots - online_roots) * PAGE
     value = usage + roots + blocks * MEMORY_BLOCK_DEVICE
     def formula() -> str:
-        return (f"{sections} sections × {kmalloc_size(section_usage_size(section, pageblock))} "
-                f"B + {roots // PAGE} root pages × 4 KiB + {blocks} block devices × ~4 KiB = "
+        return (f"{sections} sections × kmalloc-{kmalloc_size(usage_size)} usage "
+                f"+ {roots // PAGE} root pages × 4 KiB + {blocks} block devices × ~4 KiB = "
                 f"{mib(value)}")
 
     return Explained(value, formula, "mm/sparse.c section_activate(), sparse_index_init(); "

@@ -28,7 +28,7 @@ class ConfigureCost:
 
     Example (6.19, EDAT1, 4 GiB online, 128 MiB blocks, no memmap-on-memory): one block
     = 2 MiB memmap + 16 KiB segment table (first block of a new 2 GiB identity window)
-    + 96 B section usage + ~4 KiB memory block device = 2117728 B.
+    + 192 B section usage (152 B, kmalloc-192) + ~4 KiB memory block device = 2117824 B.
     """
 
     def __init__(self, q: Params, ipl: Budget, memmap: int) -> None:
