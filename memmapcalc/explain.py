@@ -42,6 +42,7 @@ def explained_items(evaluation: Evaluation) -> dict[str, dict[str, Explained[Any
         "derived": derived,
         "charged_at_ipl": {key: b.charged[key] for key in CHARGED_ITEMS},
         "page_tables": dict(b.page_table_parts),
+        "metadata": dict(b.metadata_parts),
         "limits": limits,
     }
 

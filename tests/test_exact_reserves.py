@@ -58,9 +58,10 @@ def test_lowmem_reserve_never_above_zone_dma_and_grows_with_zone_normal(normal: 
 def test_1_tib_online_margin_grows_by_what_the_cap_takes_off() -> None:
     # before the cap this machine's margin was 1060310821888 B with 4286578688 B (4088 MiB) of
     # lowmem reserve; now 524225 pages = 2147225600 B: the margin grows by the difference and
-    # nothing else changes
+    # nothing else changes but what later audit items charge: sclp's increment list
+    # (2 TiB / 1 GiB = 2048 × 32 B)
     b = budget(resolve(machine("1T", "1T", "6.8", memory={"increment": "1G"})))
-    assert b.margin == 1060310821888 + 4286578688 - 2147225600
+    assert b.margin == 1060310821888 + 4286578688 - 2147225600 - 2048 * 32
 
 
 # --- 6. mem_section_usage per era ---------------------------------------------------------
@@ -90,3 +91,46 @@ def test_section_usage_in_the_online_metadata_of_6_17() -> None:
     b = budget(resolve(machine("4G", 0, "6.17")))
     assert metadata.boot_metadata(4 * GiB, 128 * MiB, 128 * MiB, 152).value == 140032
     assert b.charged["metadata"].formula.startswith("online 140032 B")
+
+
+# --- 2. sclp's struct memory_increment list ------------------------------------------------
+# drivers/s390/char/sclp_cmd.c (sclp_mem.c from 6.18) insert_increment(): kzalloc of
+# struct memory_increment {struct list_head list (16 B); u16 rn; int standby} = 24 B ->
+# kmalloc-32, one for every increment number 1..rnmax (assigned, standby and the appended
+# rnmax - assigned), never freed; at IPL in every era (sclp_detect_standby_memory() ≤ 6.18,
+# sclp_setup_memory() initcall 6.19 on).
+@pytest.mark.parametrize("version", ["5.15", "6.8", "6.13", "6.19"])
+def test_sclp_increments_of_a_256_gib_zvm_guest(version: str) -> None:
+    # 4 GiB + 252 GiB in 8 MiB increments: rnmax = 256 GiB / 8 MiB = 32768 -> 32768 × 32 B
+    b = budget(resolve(machine("4G", "252G", version, memory={"increment": "8M"})))
+    part = b.metadata_parts["sclp_increments"]
+    assert part.value == 32768 * 32 == 1 * MiB
+    assert b.charged["metadata"].value == sum(p.value for p in b.metadata_parts.values())
+    assert "32768 × kmalloc-32" in part.formula and "insert_increment" in part.source
+
+
+def test_sclp_increments_of_a_2g_increment_lpar_and_without_an_increment() -> None:
+    # 16 GiB + 1008 GiB in 2 GiB increments: rnmax 512 -> 16384 B; without memory.increment
+    # (rzm 0, as QEMU/KVM reports) sclp has no storage-reconfiguration facility: no list
+    lpar = budget(resolve(machine("16G", "1008G", "6.12", memory={"increment": "2G"})))
+    assert lpar.metadata_parts["sclp_increments"].value == 512 * 32
+    kvm = budget(resolve(machine("4G", "4G", "6.8")))
+    assert kvm.metadata_parts["sclp_increments"].value == 0
+
+
+def test_sclp_increments_are_not_a_configure_cost_after_ipl() -> None:
+    # 6.19: the list exists from IPL on, for every increment; configuring a block after IPL
+    # allocates none (first block: 2 MiB memmap + 16 KiB + 192 B + ~4 KiB, as before)
+    from memmapcalc.model.after_ipl.costs import ConfigureCost
+
+    p = resolve(machine("4G", "252G", "6.19", memory={"increment": "8M"}))
+    b = budget(p)
+    assert b.metadata_parts["sclp_increments"].value == 1 * MiB
+    assert ConfigureCost(p, b, 2 * MiB)(1) == 2 * MiB + 16 * KiB + 192 + 4 * KiB
+
+
+def test_explain_shows_the_metadata_parts(cli) -> None:  # type: ignore[no-untyped-def]
+    text = cli("check", "--explain", "--online", "4G", "--standby", "252G", "--kernel", "6.8",
+               "--increment", "8M").stdout
+    assert "sclp_increments = 1048576" in text
+    assert "rnmax (4 GiB + 252 GiB) / 8 MiB = 32768: 32768 × kmalloc-32 = 1 MiB" in text

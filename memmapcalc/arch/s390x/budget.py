@@ -89,6 +89,7 @@ def budget(p: Params) -> Budget:
             f"configured"), "drivers/s390/char/sclp_mem.c "
                                    "sclp_config_mem_store()", "6.19 on (deferred)")
 
+    increments = metadata.sclp_increments(p.online, p.standby, p.increment)
     boot_reserved = (p.image + p.initramfs + crash + online_memmap.value + boot_meta.value
                      + sum(parts[k].value for k in ("boot_identity", "boot_vmemmap", "top_level")))
     calibrated = _calibrated(p, section.value, section_map) if p.footprint is not None else None
@@ -97,6 +98,8 @@ def budget(p: Params) -> Budget:
         for name in ("boot_identity", "boot_vmemmap", "top_level"):
             del parts[name]
         boot_meta = Explained(0, "in kernel.footprint", "calibrated")
+        increments = metadata.sclp_increments(p.online, p.standby, p.increment,
+                                              p.footprint_online or p.online)
         online_memmap = Explained(0, "in kernel.footprint", "calibrated")
         crash = 0
     managed = max(0, p.online - boot_reserved)
@@ -106,6 +109,7 @@ def budget(p: Params) -> Budget:
     min_free_kb = max(base.value, raised.value if raised else 0)
     dma_reserve = watermarks.dma_lowmem_reserve(p.online, min_free_kb)
 
+    meta_parts = {"online": boot_meta, "standby": standby_meta, "sclp_increments": increments}
     page_table_total = sum(part.value for part in parts.values())
     charged: dict[str, Explained[int]] = {
         "kernel_image": Explained(p.image, lambda: (f"kernel.image = {mib(p.image)}"),
@@ -122,10 +126,7 @@ def budget(p: Params) -> Budget:
             f"{name} {mib(part.value)}" for name, part in parts.items())
             + f" = {mib(page_table_total)}"),
             "arch/s390/boot/vmem.c, arch/s390/mm/vmem.c"),
-        "metadata": Explained(boot_meta.value + standby_meta.value,
-                              lambda: (f"online {mib(boot_meta.value)} + standby "
-                                       f"{mib(standby_meta.value)}"),
-                              "mm/sparse.c, drivers/base/memory.c, drivers/s390/char/sclp_mem.c"),
+        "metadata": _metadata(meta_parts),
         "min_free": Explained(min_free_kb * KiB + dma_reserve.value, lambda: (
             f"min_free_kbytes max({base.value} kB, khugepaged {raised.value if raised else 0} kB) "
             f"= {min_free_kb} kB + ZONE_DMA lowmem_reserve {mib(dma_reserve.value)} = "
@@ -144,7 +145,17 @@ def budget(p: Params) -> Budget:
                   memmap_on_memory=mom, charged=charged, page_table_parts=parts,
                   min_free_parts=min_free_parts, section_size=section, required=required,
                   margin=p.online - required, lowmem_reserve=dma_reserve,
-                  section_usage=usage)
+                  section_usage=usage, metadata_parts=meta_parts)
+
+
+def _metadata(parts: dict[str, Explained[int]]) -> Explained[int]:
+    """The ``metadata`` item: its parts (the ``metadata`` group of ``--explain``) summed."""
+    total = sum(part.value for part in parts.values())
+    return Explained(total, lambda: (" + ".join(f"{name} {mib(part.value)}"
+                                                for name, part in parts.items())
+                                     + f" = {mib(total)}"),
+                     "mm/sparse.c, drivers/base/memory.c, drivers/s390/char/sclp_cmd.c / "
+                     "sclp_mem.c, kernel/resource.c")
 
 
 def _calibrated(p: Params, section: int, section_map: int) -> Explained[int]:

@@ -20,6 +20,9 @@ from memmapcalc.kernel.sections import (
 )
 from memmapcalc.kernel.version import KernelVersion
 
+#: ``struct memory_increment`` (drivers/s390/char/sclp_cmd.c, sclp_mem.c from 6.18):
+#: list_head 16 B + u16 rn (+2 pad) + int standby = 24 B, from kmalloc-32.
+MEMORY_INCREMENT = 32
 #: Estimate: ``struct sclp_mem`` (a kobject and three ints) per possible block, 6.19+.
 SCLP_MEM = 80
 #: Estimate: ``/sys/firmware/memory/memoryN`` with ``config`` and ``memmap_on_memory``
@@ -115,3 +118,32 @@ def standby_deferred_metadata(online: int, standby: int, block: int,
 
     return Explained(value, formula, "drivers/s390/char/sclp_mem.c sclp_init_mem(), "
                      "sclp_create_mem() (object sizes estimated)", "6.19 on (deferred)")
+
+
+def sclp_increments(online: int, standby: int, increment: int | None,
+                    measured: int = 0) -> Explained[int]:
+    """sclp's list of storage increments: ``insert_increment()`` kzalloc's one
+    ``struct memory_increment`` (kmalloc-32) for every increment number 1…rnmax — assigned,
+    standby and the ``rnmax − assigned`` appended as standby — and never frees them.  Run
+    at IPL in every era: ``sclp_detect_standby_memory()`` (≤ 6.18), ``sclp_setup_memory()``
+    (6.19 on).  rnmax = (online + standby) / rzm.  With a calibrated footprint the
+    increments of the ``measured`` online memory are in it already.
+
+    Example: 4 GiB + 252 GiB in 8 MiB increments -> 32768 × 32 B = 1 MiB.
+    """
+    source = ("drivers/s390/char/sclp_cmd.c (sclp_mem.c from 6.18) insert_increment(), "
+              "sclp_detect_standby_memory() / sclp_setup_memory()")
+    if not increment:
+        return Explained(0, "memory.increment not given (rzm 0, as QEMU/KVM reports: no "
+                         "storage-reconfiguration facility, no list) = 0", source)
+    rnmax = (online + standby) // increment
+    counted = max(0, rnmax - measured // increment)
+    value = counted * MEMORY_INCREMENT
+    in_footprint = f" − {rnmax - counted} in kernel.footprint" if measured else ""
+
+    def formula() -> str:
+        return (f"rnmax ({mib(online)} + {mib(standby)}) / {mib(increment)} = {rnmax}"
+                f"{in_footprint}: {counted} × kmalloc-{MEMORY_INCREMENT} = {mib(value)}")
+
+    return Explained(value, formula, source)
+

@@ -34,7 +34,7 @@ class ConfigureCost:
     def __init__(self, q: Params, ipl: Budget, memmap: int) -> None:
         self.q, self.memmap, self.block = q, memmap, ipl.block_size.value
         self.start = -(-q.online // self.block) * self.block
-        self.base_metadata = self._added(0).charged["metadata"].value
+        self.base_metadata = _configure_metadata(self._added(0))
         self._cache: dict[int, int] = {}
 
     def _added(self, blocks: int) -> Budget:
@@ -48,9 +48,17 @@ class ConfigureCost:
             added = self._added(blocks)
             parts = added.page_table_parts
             tables = parts["standby_identity"].value + parts["standby_vmemmap"].value
-            metadata = added.charged["metadata"].value - self.base_metadata
+            metadata = _configure_metadata(added) - self.base_metadata
             self._cache[blocks] = blocks * self.memmap + tables + metadata
         return self._cache[blocks]
+
+
+def _configure_metadata(added: Budget) -> int:
+    """The metadata a boot-add budget charges, less sclp's increment list: that one is
+    allocated at IPL for every increment up to rnmax, configured or not."""
+    parts = added.metadata_parts
+    return added.charged["metadata"].value - (parts["sclp_increments"].value
+                                              if "sclp_increments" in parts else 0)
 
 
 def movable(cost: Callable[[int], int], blocks: int, free: int) -> tuple[int, str]:
@@ -150,7 +158,7 @@ def managed_at_ipl(q: Params, ipl: Budget) -> int:
     parts = ipl.page_table_parts
     reserved = (sum(ipl.charged[key].value for key in ("kernel_image", "initramfs", "crashkernel",
                                                        "online_memmap"))
-                + lead.charged["metadata"].value
+                + _configure_metadata(lead)
                 + sum(parts[key].value for key in ("boot_identity", "boot_vmemmap", "top_level")
                       if key in parts))
     return max(0, q.online - reserved)
