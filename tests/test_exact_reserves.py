@@ -59,9 +59,9 @@ def test_1_tib_online_margin_grows_by_what_the_cap_takes_off() -> None:
     # before the cap this machine's margin was 1060310821888 B with 4286578688 B (4088 MiB) of
     # lowmem reserve; now 524225 pages = 2147225600 B: the margin grows by the difference and
     # nothing else changes but what later audit items charge: sclp's increment list
-    # (2 TiB / 1 GiB = 2048 × 32 B)
+    # (2 TiB / 1 GiB = 2048 × 32 B) and a 64-B resource per add_memory() (1024 blocks)
     b = budget(resolve(machine("1T", "1T", "6.8", memory={"increment": "1G"})))
-    assert b.margin == 1060310821888 + 4286578688 - 2147225600 - 2048 * 32
+    assert b.margin == 1060310821888 + 4286578688 - 2147225600 - 2048 * 32 - 1024 * 64
 
 
 # --- 6. mem_section_usage per era ---------------------------------------------------------
@@ -120,13 +120,13 @@ def test_sclp_increments_of_a_2g_increment_lpar_and_without_an_increment() -> No
 
 def test_sclp_increments_are_not_a_configure_cost_after_ipl() -> None:
     # 6.19: the list exists from IPL on, for every increment; configuring a block after IPL
-    # allocates none (first block: 2 MiB memmap + 16 KiB + 192 B + ~4 KiB, as before)
+    # allocates none (first block: 2 MiB memmap + 16 KiB + 192 B + ~4 KiB + 64 B resource)
     from memmapcalc.model.after_ipl.costs import ConfigureCost
 
     p = resolve(machine("4G", "252G", "6.19", memory={"increment": "8M"}))
     b = budget(p)
     assert b.metadata_parts["sclp_increments"].value == 1 * MiB
-    assert ConfigureCost(p, b, 2 * MiB)(1) == 2 * MiB + 16 * KiB + 192 + 4 * KiB
+    assert ConfigureCost(p, b, 2 * MiB)(1) == 2 * MiB + 16 * KiB + 192 + 4 * KiB + 64
 
 
 def test_explain_shows_the_metadata_parts(cli) -> None:  # type: ignore[no-untyped-def]
@@ -134,3 +134,18 @@ def test_explain_shows_the_metadata_parts(cli) -> None:  # type: ignore[no-untyp
                "--increment", "8M").stdout
     assert "sclp_increments = 1048576" in text
     assert "rnmax (4 GiB + 252 GiB) / 8 MiB = 32768: 32768 × kmalloc-32 = 1 MiB" in text
+
+
+# --- 3. struct resource per add_memory() ---------------------------------------------------
+# mm/memory_hotplug.c register_memory_resource() -> kernel/resource.c __request_region() ->
+# alloc_resource(): kzalloc(sizeof(struct resource)) = 8 × 8 B (include/linux/ioport.h:
+# start, end, name, flags, desc, parent, sibling, child) = 64 B -> kmalloc-64, one per
+# add_memory(); sclp calls it once per block (add_memory_merged()'s per-block loop).
+def test_one_resource_per_block_added_at_ipl() -> None:
+    # 6.8, 4 GiB + 252 GiB in 256 MiB blocks: 1008 add_memory() calls × 64 B = 64512 B
+    b = budget(resolve(machine("4G", "252G", "6.8", memory={"increment": "8M"})))
+    assert b.metadata_parts["memory_resources"].value == 1008 * 64 == 64512
+    # 6.19 adds nothing at IPL; each configured block pays its resource then (see the
+    # ConfigureCost test above: + 64 B in the first block's cost)
+    later = budget(resolve(machine("4G", "252G", "6.19", memory={"increment": "8M"})))
+    assert later.metadata_parts["memory_resources"].value == 0

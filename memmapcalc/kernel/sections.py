@@ -19,9 +19,10 @@ PAGEBLOCK_BITS = 4
 #: own pages: a known inaccuracy, kept so that results do not change in this refactor).
 _KMALLOC_PAGE = 4 * KiB
 #: Estimate: ``struct memory_block`` with its ``struct device``, the sysfs directory
-#: ``memoryN`` and its attribute nodes, and the resource (drivers/base/memory.c
-#: ``add_memory_block``).  x86_64 6.1 boots in shared/data/boots-x86 show 3.3–5.4 KiB per
-#: 128 MiB block for all per-block costs other than the memmap (direct-map tables included).
+#: ``memoryN`` and its attribute nodes (drivers/base/memory.c ``add_memory_block``; s390x
+#: charges the ``add_memory()`` resource on its own).  x86_64 6.1 boots in
+#: shared/data/boots-x86 show 3.3–5.4 KiB per 128 MiB block for all per-block costs other
+#: than the memmap (direct-map tables included).
 MEMORY_BLOCK_DEVICE = 4 * KiB
 #: rcu_head in ``struct mem_section_usage`` (include/linux/mmzone.h) as the x86_64/arm64/
 #: ppc64le profiles count it; s390x takes its era's from kernel/behaviour.py.

@@ -73,6 +73,7 @@ def budget(p: Params) -> Budget:
             start, end, p.struct_page, online_memmap.value, p.edat1, p.behaviour.pte_table_runtime)
         standby_meta = metadata.standby_boot_add_metadata(start, end, p.online, section.value, b,
                                                           usage.value)
+        resources = metadata.memory_resources(blocks.value, "≤ 6.18 (boot-add)")
         on_block = mom.used.value
         standby_memmap = Explained(
             0 if on_block else blocks.value * per_block.value,
@@ -83,6 +84,7 @@ def budget(p: Params) -> Budget:
             "mm/sparse-vmemmap.c vmemmap_alloc_block()", "≤ 6.18 (boot-add)")
     else:
         standby_meta = metadata.standby_deferred_metadata(p.online, p.standby, b, blocks.value)
+        resources = metadata.memory_resources(0, "6.19 on (deferred): when a block is configured")
         standby_memmap = Explained(0, lambda: (
             f"0 at IPL: the {blocks.value} standby blocks are not added; each pays "
             f"{mib(0 if mom.used.value else per_block.value)} of memmap from online memory when "
@@ -109,7 +111,8 @@ def budget(p: Params) -> Budget:
     min_free_kb = max(base.value, raised.value if raised else 0)
     dma_reserve = watermarks.dma_lowmem_reserve(p.online, min_free_kb)
 
-    meta_parts = {"online": boot_meta, "standby": standby_meta, "sclp_increments": increments}
+    meta_parts = {"online": boot_meta, "standby": standby_meta, "sclp_increments": increments,
+                  "memory_resources": resources}
     page_table_total = sum(part.value for part in parts.values())
     charged: dict[str, Explained[int]] = {
         "kernel_image": Explained(p.image, lambda: (f"kernel.image = {mib(p.image)}"),

@@ -23,6 +23,9 @@ from memmapcalc.kernel.version import KernelVersion
 #: ``struct memory_increment`` (drivers/s390/char/sclp_cmd.c, sclp_mem.c from 6.18):
 #: list_head 16 B + u16 rn (+2 pad) + int standby = 24 B, from kmalloc-32.
 MEMORY_INCREMENT = 32
+#: ``struct resource`` (include/linux/ioport.h: start, end, name, flags, desc, parent, sibling,
+#: child = 8 × 8 B = 64 B; 56 B before 4.6's ``desc``), from kmalloc-64 either way.
+RESOURCE = 64
 #: Estimate: ``struct sclp_mem`` (a kobject and three ints) per possible block, 6.19+.
 SCLP_MEM = 80
 #: Estimate: ``/sys/firmware/memory/memoryN`` with ``config`` and ``memmap_on_memory``
@@ -146,4 +149,23 @@ def sclp_increments(online: int, standby: int, increment: int | None,
                 f"{in_footprint}: {counted} × kmalloc-{MEMORY_INCREMENT} = {mib(value)}")
 
     return Explained(value, formula, source)
+
+
+def memory_resources(blocks: int, versions: str) -> Explained[int]:
+    """One ``struct resource`` per ``add_memory()``: ``register_memory_resource()`` ->
+    ``__request_region()`` -> ``alloc_resource()`` (kzalloc, kmalloc-64; before 5.1 its own
+    kzalloc of the same size), freed only on removal.  sclp adds standby memory one block per
+    call (``add_memory_merged()``'s per-block loop, present by 4.19; older kernels added a
+    merged range per call, so this counts at most a few objects too many there): at IPL
+    ≤ 6.18, per configured block from 6.19 (``sclp_config_mem_store()`` -> ``__add_memory()``).
+
+    Example: 1008 standby blocks added at IPL -> 1008 × 64 B = 64512 B.
+    """
+    value = blocks * RESOURCE
+
+    def formula() -> str:
+        return f"{blocks} add_memory() calls × kmalloc-{RESOURCE} = {mib(value)}"
+
+    return Explained(value, formula, "mm/memory_hotplug.c register_memory_resource(); "
+                     "kernel/resource.c __request_region(), alloc_resource()", versions)
 
