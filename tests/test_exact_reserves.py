@@ -149,3 +149,21 @@ def test_one_resource_per_block_added_at_ipl() -> None:
     # ConfigureCost test above: + 64 B in the first block's cost)
     later = budget(resolve(machine("4G", "252G", "6.19", memory={"increment": "8M"})))
     assert later.metadata_parts["memory_resources"].value == 0
+
+
+# --- 4. vmem_altmap copy per block with memmap on memory ----------------------------------
+# mm/memory_hotplug.c create_altmaps_and_memory_blocks() (6.8 on): params.altmap =
+# kmemdup(&mhp_altmap, sizeof(struct vmem_altmap)) per block; struct vmem_altmap
+# (include/linux/memremap.h) is 6 longs = 48 B (+ bool inaccessible, 56 B, in 6.9-6.18) ->
+# kmalloc-64; s390's sclp asks for MHP_MEMMAP_ON_MEMORY from 6.9.
+def test_one_altmap_copy_per_block_with_memmap_on_memory() -> None:
+    on = budget(resolve(machine("4G", "252G", "6.9", kernel={"memmap_on_memory": "on"})))
+    assert on.memmap_on_memory.used.value
+    assert on.metadata_parts["altmap_copies"].value == 1008 * 64 == 64512
+    off = budget(resolve(machine("4G", "252G", "6.9")))
+    assert off.metadata_parts["altmap_copies"].value == 0
+    # 6.19: none at IPL; a block configured with memmap_on_memory pays 64 B then
+    # (tests/plan/test_after_ipl.py: first_block_cost with memmap-on-memory = 16 KiB +
+    # 192 B + ~4 KiB + 64 B resource + 64 B altmap = 20800 B)
+    later = budget(resolve(machine("4G", "252G", "6.19", kernel={"memmap_on_memory": "on"})))
+    assert later.metadata_parts["altmap_copies"].value == 0

@@ -20,8 +20,9 @@ from tests.conftest import CONFIGS, machine
 
 # mem_section_usage on 6.19: 16 + 8 + 128 × 8 bits = 152 B, kzalloc'ed -> kmalloc-192
 BLOCK_DEVICE, SECTION_USAGE, CRST = 4 * KiB, 192, 16 * KiB
-# one struct resource (kmalloc-64) per __add_memory() of a block
-RESOURCE = 64
+# one struct resource (kmalloc-64) per __add_memory() of a block, and with the memmap on the
+# block a kmemdup'ed struct vmem_altmap (kmalloc-64, create_altmaps_and_memory_blocks())
+RESOURCE, ALTMAP = 64, 64
 
 
 def _kept(result: dict[str, Any]) -> int:
@@ -33,11 +34,14 @@ def _cost_619(k: int, memmap: int) -> int:
     memmap (unless on the block) + a 16 KiB segment table per new 2 GiB identity window
     (ceil(k/16)) + one per new 2 GiB vmemmap window (the vmemmap [64M, 64M + 2M·k) leaves
     the first window past block 992) + 192 B mem_section_usage, a ~4 KiB block device and a
-    64 B resource per block + a 4 KiB section root page per new 256 sections (32 online)."""
+    64 B resource per block (+ a 64 B altmap copy with memmap-on-memory, memmap 0) + a 4 KiB
+    section root page per new 256 sections (32 online)."""
     identity = -(-k // 16)
     vmemmap = 1 if 64 * MiB + k * 2 * MiB > 2 * GiB else 0
     roots = -(-(32 + k) // 256) - 1
-    return (k * (memmap + SECTION_USAGE + BLOCK_DEVICE + RESOURCE) + (identity + vmemmap) * CRST
+    altmap = 0 if memmap else ALTMAP
+    return (k * (memmap + SECTION_USAGE + BLOCK_DEVICE + RESOURCE + altmap)
+            + (identity + vmemmap) * CRST
             + roots * 4 * KiB)
 
 
@@ -67,7 +71,7 @@ def test_619_ipls_but_cannot_configure_all_standby_without_memmap_on_memory(cli,
     assert "sclp_memmap_on_memory_store() refuses 1 (EOPNOTSUPP)" in with_["why"]
     assert (with_["blocks"], with_["memmap_in_block"], with_["usable_per_block"]) == \
         (2016, 2 * MiB, 126 * MiB)
-    assert with_["first_block_cost"] == _cost_619(1, 0) == 20736
+    assert with_["first_block_cost"] == _cost_619(1, 0) == 20800
     assert with_["total_usable"] == 4 * GiB - _kept(result) - _cost_619(2016, 0) + 2016 * 126 * MiB
 
 
@@ -97,7 +101,7 @@ def test_619_first_block_decides_with_kernel_memory() -> None:
     assert after_ipl(enough, Zone.NORMAL).without.blocks == 2016
     # memmaps on the blocks: ~4 KiB each from 2117888 B while they go to ZONE_MOVABLE
     mom = after_ipl(enough, Zone.MOVABLE).with_memmap_on_memory
-    assert mom.blocks == max(k for k in range(2017) if _cost_619(k, 0) <= 2117888) == 391
+    assert mom.blocks == max(k for k in range(2017) if _cost_619(k, 0) <= 2117888) == 385
 
 
 def test_619_machine_that_does_not_ipl_configures_nothing() -> None:

@@ -75,6 +75,7 @@ def budget(p: Params) -> Budget:
                                                           usage.value)
         resources = metadata.memory_resources(blocks.value, "≤ 6.18 (boot-add)")
         on_block = mom.used.value
+        altmaps = metadata.altmap_copies(blocks.value, on_block, "6.9 to 6.18 (boot-add)")
         standby_memmap = Explained(
             0 if on_block else blocks.value * per_block.value,
             (lambda: ("memmap on the standby blocks themselves: 0 from online memory"
@@ -85,6 +86,8 @@ def budget(p: Params) -> Budget:
     else:
         standby_meta = metadata.standby_deferred_metadata(p.online, p.standby, b, blocks.value)
         resources = metadata.memory_resources(0, "6.19 on (deferred): when a block is configured")
+        altmaps = metadata.altmap_copies(0, False, "6.19 on (deferred): when a block is "
+                                         "configured with memmap on memory")
         standby_memmap = Explained(0, lambda: (
             f"0 at IPL: the {blocks.value} standby blocks are not added; each pays "
             f"{mib(0 if mom.used.value else per_block.value)} of memmap from online memory when "
@@ -112,7 +115,7 @@ def budget(p: Params) -> Budget:
     dma_reserve = watermarks.dma_lowmem_reserve(p.online, min_free_kb)
 
     meta_parts = {"online": boot_meta, "standby": standby_meta, "sclp_increments": increments,
-                  "memory_resources": resources}
+                  "memory_resources": resources, "altmap_copies": altmaps}
     page_table_total = sum(part.value for part in parts.values())
     charged: dict[str, Explained[int]] = {
         "kernel_image": Explained(p.image, lambda: (f"kernel.image = {mib(p.image)}"),

@@ -26,6 +26,9 @@ MEMORY_INCREMENT = 32
 #: ``struct resource`` (include/linux/ioport.h: start, end, name, flags, desc, parent, sibling,
 #: child = 8 × 8 B = 64 B; 56 B before 4.6's ``desc``), from kmalloc-64 either way.
 RESOURCE = 64
+#: ``struct vmem_altmap`` (include/linux/memremap.h: six longs = 48 B; 56 B with 6.9–6.18's
+#: ``bool inaccessible``), from kmalloc-64 either way.
+ALTMAP = 64
 #: Estimate: ``struct sclp_mem`` (a kobject and three ints) per possible block, 6.19+.
 SCLP_MEM = 80
 #: Estimate: ``/sys/firmware/memory/memoryN`` with ``config`` and ``memmap_on_memory``
@@ -168,4 +171,25 @@ def memory_resources(blocks: int, versions: str) -> Explained[int]:
 
     return Explained(value, formula, "mm/memory_hotplug.c register_memory_resource(); "
                      "kernel/resource.c __request_region(), alloc_resource()", versions)
+
+
+def altmap_copies(blocks: int, on_block: bool, versions: str) -> Explained[int]:
+    """A ``vmem_altmap`` copy per block added with its memmap on the block:
+    mm/memory_hotplug.c ``create_altmaps_and_memory_blocks()`` (6.8 on) ``kmemdup()``s the
+    block's altmap (kmalloc-64) and hangs it off its ``struct memory_block``; freed only
+    when the block is removed.  s390 asks for MHP_MEMMAP_ON_MEMORY from 6.9: at IPL on
+    6.9–6.18, per configured block with memmap-on-memory from 6.19.
+
+    Example: 1008 standby blocks added with memmap-on-memory on 6.9 -> 1008 × 64 B.
+    """
+    count = blocks if on_block else 0
+    value = count * ALTMAP
+
+    def formula() -> str:
+        if not on_block:
+            return "no block carries its memmap: no altmap = 0"
+        return f"{count} blocks with memmap on memory × kmalloc-{ALTMAP} = {mib(value)}"
+
+    return Explained(value, formula, "mm/memory_hotplug.c create_altmaps_and_memory_blocks(): "
+                     "kmemdup(&mhp_altmap)", versions)
 
