@@ -59,9 +59,11 @@ def test_1_tib_online_margin_grows_by_what_the_cap_takes_off() -> None:
     # before the cap this machine's margin was 1060310821888 B with 4286578688 B (4088 MiB) of
     # lowmem reserve; now 524225 pages = 2147225600 B: the margin grows by the difference and
     # nothing else changes but what later audit items charge: sclp's increment list
-    # (2 TiB / 1 GiB = 2048 × 32 B) and a 64-B resource per add_memory() (1024 blocks)
+    # (2 TiB / 1 GiB = 2048 × 32 B), a 64-B resource per add_memory() (1024 blocks), and
+    # the region-2 table swapper_pg_dir no longer charged twice (+16 KiB)
     b = budget(resolve(machine("1T", "1T", "6.8", memory={"increment": "1G"})))
-    assert b.margin == 1060310821888 + 4286578688 - 2147225600 - 2048 * 32 - 1024 * 64
+    assert b.margin == (1060310821888 + 4286578688 - 2147225600 - 2048 * 32 - 1024 * 64
+                        + 16 * KiB)
 
 
 # --- 6. mem_section_usage per era ---------------------------------------------------------
@@ -167,3 +169,22 @@ def test_one_altmap_copy_per_block_with_memmap_on_memory() -> None:
     # 192 B + ~4 KiB + 64 B resource + 64 B altmap = 20800 B)
     later = budget(resolve(machine("4G", "252G", "6.19", kernel={"memmap_on_memory": "on"})))
     assert later.metadata_parts["altmap_copies"].value == 0
+
+
+# --- 5. top_level page table: swapper_pg_dir is in the kernel image ---------------------
+# arch/s390/mm/init.c: pgd_t swapper_pg_dir[PTRS_PER_PGD] __section(".bss..swapper_pg_dir")
+# (2048 × 8 B = 16 KiB, first in .bss by arch/s390/kernel/vmlinux.lds.S); arch/s390/boot/
+# vmem.c setup_vmem() makes it the region-3 (3-level) or region-2 (4-level) table of the
+# kernel ASCE.  kernel.image is vmlinux image_size + bss, so it already holds it.
+def test_top_level_is_not_charged_twice() -> None:
+    # 4 GiB + 252 GiB: 3-level -> nothing beyond swapper_pg_dir
+    small = budget(resolve(machine("4G", "252G", "6.8")))
+    assert small.page_table_parts["top_level"].value == 0
+    assert "swapper_pg_dir" in small.page_table_parts["top_level"].formula
+    # 1 TiB + 1 TiB: identity map 2 TiB and vmemmap 32 GiB exceed 2 TiB -> 4-level:
+    # ceil(2 TiB / 4 TiB) + ceil(32 GiB / 4 TiB) = 2 region-3 tables × 16 KiB (the region-2
+    # table is swapper_pg_dir)
+    big = budget(resolve(machine("1T", "1T", "6.8", memory={"increment": "1G"})))
+    assert big.page_table_parts["top_level"].value == 2 * 16 * KiB
+    image = big.charged["kernel_image"].value
+    assert image == 64 * MiB and "bss" in big.charged["kernel_image"].source
