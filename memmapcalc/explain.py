@@ -38,13 +38,15 @@ def explained_items(evaluation: Evaluation) -> dict[str, dict[str, Explained[Any
         limits["max_standby"] = evaluation.max_standby
     if evaluation.min_online is not None:
         limits["min_online"] = evaluation.min_online
-    return {
+    groups = {
         "derived": derived,
         "charged_at_ipl": {key: b.charged[key] for key in CHARGED_ITEMS},
         "page_tables": dict(b.page_table_parts),
-        "metadata": dict(b.metadata_parts),
-        "limits": limits,
     }
+    if b.metadata_parts:  # s390x: the parts of charged_at_ipl.metadata
+        groups["metadata"] = dict(b.metadata_parts)
+    groups["limits"] = limits
+    return groups
 
 
 def explanation(evaluation: Evaluation) -> dict[str, dict[str, dict[str, Any]]]:

@@ -188,3 +188,17 @@ def test_top_level_is_not_charged_twice() -> None:
     assert big.page_table_parts["top_level"].value == 2 * 16 * KiB
     image = big.charged["kernel_image"].value
     assert image == 64 * MiB and "bss" in big.charged["kernel_image"].source
+
+
+def test_metadata_group_only_where_there_are_parts() -> None:
+    # s390x explains the parts of charged_at_ipl.metadata; the paging profiles have none
+    from memmapcalc.config.load import machine_from_mapping
+    from memmapcalc.explain import explanation
+    from memmapcalc.model.evaluate import evaluate
+
+    s390 = explanation(evaluate(machine("4G", "252G", "6.8", memory={"increment": "8M"})))
+    assert sum(p["value"] for p in s390["metadata"].values()) == \
+        s390["charged_at_ipl"]["metadata"]["value"]
+    x86 = explanation(evaluate(machine_from_mapping(
+        {"arch": "x86_64", "memory": {"online": "4G", "dimms": ["8G"]}}, "x.yaml", "x")))
+    assert "metadata" not in x86
