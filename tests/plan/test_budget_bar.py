@@ -55,7 +55,8 @@ def test_check_draws_the_bar_on_a_terminal_only(cli) -> None:  # type: ignore[no
     lines = coloured.splitlines()
     bar = next(i for i, line in enumerate(lines) if line.startswith("       online ▕"))
     assert lines[bar - 1].lstrip().startswith("margin")          # right under the table
-    assert lines[bar + 1].split()[:3] == ["█", "kernel", "130.38"]  # with 32768 × 32 B of sclp increments
+    # 129.38 MiB before sclp's 32768 increments × 32 B = 1 MiB were charged
+    assert lines[bar + 1].split()[:3] == ["█", "kernel", "130.38"]
     assert lines[bar + 2].startswith("       max standby")
     assert "▕" not in plain and "online ▕" not in plain          # files and pipes: no picture
     assert ANSI.sub("", coloured).replace(lines[bar] + "\n" + lines[bar + 1] + "\n", "") == plain
