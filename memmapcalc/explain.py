@@ -31,17 +31,22 @@ def explained_items(evaluation: Evaluation) -> dict[str, dict[str, Explained[Any
         derived["khugepaged_min_free_kbytes"] = raised
     if b.lowmem_reserve is not None:
         derived["dma_lowmem_reserve"] = b.lowmem_reserve
+    if b.section_usage is not None:
+        derived["section_usage"] = b.section_usage
     limits: dict[str, Explained[Any]] = {}
     if evaluation.max_standby is not None:
         limits["max_standby"] = evaluation.max_standby
     if evaluation.min_online is not None:
         limits["min_online"] = evaluation.min_online
-    return {
+    groups = {
         "derived": derived,
         "charged_at_ipl": {key: b.charged[key] for key in CHARGED_ITEMS},
         "page_tables": dict(b.page_table_parts),
-        "limits": limits,
     }
+    if b.metadata_parts:  # s390x: the parts of charged_at_ipl.metadata
+        groups["metadata"] = dict(b.metadata_parts)
+    groups["limits"] = limits
+    return groups
 
 
 def explanation(evaluation: Evaluation) -> dict[str, dict[str, dict[str, Any]]]:

@@ -237,8 +237,10 @@ def test_a_footprint_machine_s_online_fix_is_exact_and_minimal() -> None:
     at = _checked(machine, _online_edits(machine, 2515 * MiB))
     below = _checked(machine, _online_edits(machine, 2514 * MiB))
     assert at is not None and below is not None
-    assert (at["verdict"], at["margin"], at["min_online"]) == ("warn", 288960, 2515 * MiB)
-    assert (below["verdict"], below["margin"]) == ("fail", -755520)
+    # (479 standby blocks, each with a 64-B add_memory() resource: 30656 B less than before)
+    assert (at["verdict"], at["margin"], at["min_online"]) == ("warn", 288960 - 30656,
+                                                               2515 * MiB)
+    assert (below["verdict"], below["margin"]) == ("fail", -755520 - 30656)
     entry, _ = plan_one(Loaded("t.yaml", "fp", machine), Zone.MOVABLE)
     online = next(c for c in entry["limits"] if c["kind"] == "online")
     assert online["config_edits"] == {"memory.online": "2515M", "kernel.footprint_online": "2G"}

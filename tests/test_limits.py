@@ -83,6 +83,8 @@ def test_advice_is_verified() -> None:
     result = evaluate(machine("4G", "252G", "6.8"))
     assert result.verdict == "fail"
     assert result.min_online is not None and result.max_standby is not None
+    # (the 1008 add_memory() resources, 64 B each, made it 4523M; swapper_pg_dir, no longer
+    # charged twice, gives 16 KiB back)
     assert result.advice[0] == "raise online memory to 4522M (+426M)"
     assert result.advice[1] == f"lower standby memory to {result.max_standby.value // MiB}M " \
         f"(-{(252 * GiB - result.max_standby.value) // MiB}M)"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from memmapcalc.explained import Explained
 
@@ -43,6 +43,10 @@ class Budget:
     margin: int
     #: ZONE_DMA's reserve against ZONE_NORMAL allocations (s390; part of ``min_free``)
     lowmem_reserve: Explained[int] | None = None
+    #: ``mem_section_usage_size()`` of the kernel (s390; part of ``metadata``)
+    section_usage: Explained[int] | None = None
+    #: the parts of the ``metadata`` item (s390: online, standby, sclp_increments, ...)
+    metadata_parts: dict[str, Explained[int]] = field(default_factory=dict)
 
     @property
     def usable_standby(self) -> int:

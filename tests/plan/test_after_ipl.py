@@ -18,7 +18,11 @@ from memmapcalc.records.verdict import budget
 from memmapcalc.units import GiB, KiB, MiB, human_size_at_least, human_size_at_most
 from tests.conftest import CONFIGS, machine
 
-BLOCK_DEVICE, SECTION_USAGE, CRST = 4 * KiB, 96, 16 * KiB
+# mem_section_usage on 6.19: 16 + 8 + 128 × 8 bits = 152 B, kzalloc'ed -> kmalloc-192
+BLOCK_DEVICE, SECTION_USAGE, CRST = 4 * KiB, 192, 16 * KiB
+# one struct resource (kmalloc-64) per __add_memory() of a block, and with the memmap on the
+# block a kmemdup'ed struct vmem_altmap (kmalloc-64, create_altmaps_and_memory_blocks())
+RESOURCE, ALTMAP = 64, 64
 
 
 def _kept(result: dict[str, Any]) -> int:
@@ -29,12 +33,15 @@ def _cost_619(k: int, memmap: int) -> int:
     """Configuring the first k 128 MiB blocks above 4 GiB online on 6.19 with EDAT1:
     memmap (unless on the block) + a 16 KiB segment table per new 2 GiB identity window
     (ceil(k/16)) + one per new 2 GiB vmemmap window (the vmemmap [64M, 64M + 2M·k) leaves
-    the first window past block 992) + 96 B mem_section_usage and a ~4 KiB block device per
-    block + a 4 KiB section root page per new 256 sections (32 online)."""
+    the first window past block 992) + 192 B mem_section_usage, a ~4 KiB block device and a
+    64 B resource per block (+ a 64 B altmap copy with memmap-on-memory, memmap 0) + a 4 KiB
+    section root page per new 256 sections (32 online)."""
     identity = -(-k // 16)
     vmemmap = 1 if 64 * MiB + k * 2 * MiB > 2 * GiB else 0
     roots = -(-(32 + k) // 256) - 1
-    return (k * (memmap + SECTION_USAGE + BLOCK_DEVICE) + (identity + vmemmap) * CRST
+    altmap = 0 if memmap else ALTMAP
+    return (k * (memmap + SECTION_USAGE + BLOCK_DEVICE + RESOURCE + altmap)
+            + (identity + vmemmap) * CRST
             + roots * 4 * KiB)
 
 
@@ -52,7 +59,7 @@ def test_619_ipls_but_cannot_configure_all_standby_without_memmap_on_memory(cli,
     without, with_ = after["without_memmap_on_memory"], after["with_memmap_on_memory"]
     assert without["free_after_ipl"] == free
     assert without["blocks"] == 1803
-    assert without["first_block_cost"] == _cost_619(1, 2 * MiB) == 2117728
+    assert without["first_block_cost"] == _cost_619(1, 2 * MiB) == 2117888
     assert without["kernel_cost"] == _cost_619(1803, 2 * MiB)
     assert (without["usable_per_block"], without["memmap_per_block"]) == (128 * MiB, 2 * MiB)
     assert without["total_usable"] == (4 * GiB - _kept(result) - _cost_619(1803, 2 * MiB)
@@ -67,7 +74,7 @@ def test_619_ipls_but_cannot_configure_all_standby_without_memmap_on_memory(cli,
     assert "sclp_memmap_on_memory_store() refuses 1 (EOPNOTSUPP)" in with_["why"]
     assert (with_["blocks"], with_["memmap_in_block"], with_["usable_per_block"]) == \
         (2016, 2 * MiB, 126 * MiB)
-    assert with_["first_block_cost"] == _cost_619(1, 0) == 20576
+    assert with_["first_block_cost"] == _cost_619(1, 0) == 20800
     assert with_["total_usable"] == 4 * GiB - _kept(result) - _cost_619(2016, 0) + 2016 * 126 * MiB
     # check counts the same: 1803 usable with the machine's settings, 2016 with the parameter
     assert (result["after_ipl"]["usable_blocks"],
@@ -92,16 +99,16 @@ def _tight_619(free: int) -> Any:
 
 
 def test_619_first_block_decides_with_kernel_memory() -> None:
-    short = _tight_619(2117728 - 1)  # one byte less than the first block needs
-    assert budget(short).margin == 2117727
+    short = _tight_619(2117888 - 1)  # one byte less than the first block needs
+    assert budget(short).margin == 2117887
     for zone in Zone:
         assert after_ipl(short, zone).without.blocks == 0
-    enough = _tight_619(2117728)
+    enough = _tight_619(2117888)
     assert after_ipl(enough, Zone.MOVABLE).without.blocks == 1
     assert after_ipl(enough, Zone.NORMAL).without.blocks == 2016
-    # memmaps on the blocks: ~4 KiB each from 2117728 B while they go to ZONE_MOVABLE
+    # memmaps on the blocks: ~4 KiB each from 2117888 B while they go to ZONE_MOVABLE
     mom = after_ipl(enough, Zone.MOVABLE).with_memmap_on_memory
-    assert mom.blocks == max(k for k in range(2017) if _cost_619(k, 0) <= 2117728) == 402
+    assert mom.blocks == max(k for k in range(2017) if _cost_619(k, 0) <= 2117888) == 385
 
 
 def test_619_machine_that_does_not_ipl_configures_nothing() -> None:

@@ -61,7 +61,8 @@ def budget(p: Params) -> Budget:
         "top_level": pagetables.top_level(p.online + p.standby,
                                           (p.online + p.standby) // PAGE * p.struct_page),
     }
-    boot_meta = metadata.boot_metadata(p.online, section.value, b, p.pageblock)
+    usage = metadata.section_usage(section.value, p.pageblock, p.version)
+    boot_meta = metadata.boot_metadata(p.online, section.value, b, usage.value)
     crash = -(-p.crashkernel // MiB) * MiB
 
     boot_add = p.standby_handling is StandbyHandling.BOOT_ADD
@@ -71,8 +72,10 @@ def budget(p: Params) -> Budget:
         parts["standby_vmemmap"] = pagetables.standby_vmemmap(
             start, end, p.struct_page, online_memmap.value, p.edat1, p.behaviour.pte_table_runtime)
         standby_meta = metadata.standby_boot_add_metadata(start, end, p.online, section.value, b,
-                                                          p.pageblock)
+                                                          usage.value)
+        resources = metadata.memory_resources(blocks.value, "≤ 6.18 (boot-add)")
         on_block = mom.used.value
+        altmaps = metadata.altmap_copies(blocks.value, on_block, "6.9 to 6.18 (boot-add)")
         standby_memmap = Explained(
             0 if on_block else blocks.value * per_block.value,
             (lambda: ("memmap on the standby blocks themselves: 0 from online memory"
@@ -82,12 +85,16 @@ def budget(p: Params) -> Budget:
             "mm/sparse-vmemmap.c vmemmap_alloc_block()", "≤ 6.18 (boot-add)")
     else:
         standby_meta = metadata.standby_deferred_metadata(p.online, p.standby, b, blocks.value)
+        resources = metadata.memory_resources(0, "6.19 on (deferred): when a block is configured")
+        altmaps = metadata.altmap_copies(0, False, "6.19 on (deferred): when a block is "
+                                         "configured with memmap on memory")
         standby_memmap = Explained(0, lambda: (
             f"0 at IPL: the {blocks.value} standby blocks are not added; each pays "
             f"{mib(0 if mom.used.value else per_block.value)} of memmap from online memory when "
             f"configured"), "drivers/s390/char/sclp_mem.c "
                                    "sclp_config_mem_store()", "6.19 on (deferred)")
 
+    increments = metadata.sclp_increments(p.online, p.standby, p.increment)
     boot_reserved = (p.image + p.initramfs + crash + online_memmap.value + boot_meta.value
                      + sum(parts[k].value for k in ("boot_identity", "boot_vmemmap", "top_level")))
     calibrated = _calibrated(p, section.value, section_map) if p.footprint is not None else None
@@ -96,6 +103,8 @@ def budget(p: Params) -> Budget:
         for name in ("boot_identity", "boot_vmemmap", "top_level"):
             del parts[name]
         boot_meta = Explained(0, "in kernel.footprint", "calibrated")
+        increments = metadata.sclp_increments(p.online, p.standby, p.increment,
+                                              p.footprint_online or p.online)
         online_memmap = Explained(0, "in kernel.footprint", "calibrated")
         crash = 0
     managed = max(0, p.online - boot_reserved)
@@ -103,8 +112,10 @@ def budget(p: Params) -> Budget:
                                         p.behaviour.min_free_kbytes_max)
     base, raised, _ = min_free_parts
     min_free_kb = max(base.value, raised.value if raised else 0)
-    dma_reserve = watermarks.dma_lowmem_reserve(p.online)
+    dma_reserve = watermarks.dma_lowmem_reserve(p.online, min_free_kb)
 
+    meta_parts = {"online": boot_meta, "standby": standby_meta, "sclp_increments": increments,
+                  "memory_resources": resources, "altmap_copies": altmaps}
     page_table_total = sum(part.value for part in parts.values())
     charged: dict[str, Explained[int]] = {
         "kernel_image": Explained(p.image, lambda: (f"kernel.image = {mib(p.image)}"),
@@ -122,10 +133,7 @@ def budget(p: Params) -> Budget:
             f"{name} {mib(part.value)}" for name, part in parts.items())
             + f" = {mib(page_table_total)}"),
             "arch/s390/boot/vmem.c, arch/s390/mm/vmem.c"),
-        "metadata": Explained(boot_meta.value + standby_meta.value,
-                              lambda: (f"online {mib(boot_meta.value)} + standby "
-                                       f"{mib(standby_meta.value)}"),
-                              "mm/sparse.c, drivers/base/memory.c, drivers/s390/char/sclp_mem.c"),
+        "metadata": _metadata(meta_parts),
         "min_free": Explained(min_free_kb * KiB + dma_reserve.value, lambda: (
             f"min_free_kbytes max({base.value} kB, khugepaged {raised.value if raised else 0} kB) "
             f"= {min_free_kb} kB + ZONE_DMA lowmem_reserve {mib(dma_reserve.value)} = "
@@ -143,7 +151,18 @@ def budget(p: Params) -> Budget:
     return Budget(block_size=block, standby_blocks=blocks, memmap_per_block=per_block,
                   memmap_on_memory=mom, charged=charged, page_table_parts=parts,
                   min_free_parts=min_free_parts, section_size=section, required=required,
-                  margin=p.online - required, lowmem_reserve=dma_reserve)
+                  margin=p.online - required, lowmem_reserve=dma_reserve,
+                  section_usage=usage, metadata_parts=meta_parts)
+
+
+def _metadata(parts: dict[str, Explained[int]]) -> Explained[int]:
+    """The ``metadata`` item: its parts (the ``metadata`` group of ``--explain``) summed."""
+    total = sum(part.value for part in parts.values())
+    return Explained(total, lambda: (" + ".join(f"{name} {mib(part.value)}"
+                                                for name, part in parts.items())
+                                     + f" = {mib(total)}"),
+                     "mm/sparse.c, drivers/base/memory.c, drivers/s390/char/sclp_cmd.c / "
+                     "sclp_mem.c, kernel/resource.c")
 
 
 def _calibrated(p: Params, section: int, section_map: int) -> Explained[int]:

@@ -35,12 +35,10 @@ def rule_total(rule: str, value: int) -> str:
     return f"{rule} = {mib(value)}"
 
 
-TOP_LEVEL_SOURCE = "arch/s390/boot/startup.c setup_kernel_memory_layout()"
-
-
 def top_level(region3_tables: int, value: int) -> str:
-    tables = f"1 region-2 table + {counted(region3_tables, 'region-3 table')}"
-    return f"4-level: ({tables}) × 16 KiB = {mib(value)}"
+    """4-level: the region-2 table is swapper_pg_dir, already in kernel.image (.bss)."""
+    return (f"4-level: region-2 table swapper_pg_dir in kernel.image (.bss) + "
+            f"{counted(region3_tables, 'region-3 table')} × 16 KiB = {mib(value)}")
 
 
 # -- memmap on memory (memmap.py) ----------------------------------------------------------

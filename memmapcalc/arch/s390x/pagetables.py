@@ -136,16 +136,24 @@ def standby_vmemmap(start: int, end: int, struct_page: int, online_vmemmap: int,
 
 @lru_cache(maxsize=4096)
 def top_level(address_space_end: int, vmemmap_end: int) -> Explained[int]:
-    """The kernel ASCE's top tables: one region-3 table while the kernel address space fits
-    in a 3-level layout; beyond that a region-2 table and a region-3 table per 4 TiB of
-    identity map and of vmemmap (arch/s390/boot/startup.c ``setup_kernel_memory_layout``).
+    """The kernel ASCE's top tables beyond ``swapper_pg_dir``.  The top table itself is the
+    static ``swapper_pg_dir`` (arch/s390/mm/init.c, section ``.bss..swapper_pg_dir``, first
+    in .bss by arch/s390/kernel/vmlinux.lds.S), which arch/s390/boot/vmem.c ``setup_vmem()``
+    initialises as the region-3 (3-level) or region-2 (4-level) table of the kernel ASCE:
+    it is in ``kernel.image`` (image + bss) and costs nothing here.  A 4-level layout also
+    allocates a region-3 table per 4 TiB of identity map and of vmemmap
+    (``pgtable_populate()`` -> ``boot_crst_alloc()``; arch/s390/boot/startup.c
+    ``setup_kernel_memory_layout()`` picks the layout).
 
     The 2 TiB threshold stands for "identity map + vmemmap + vmalloc fit in 4 TiB";
-    the layout's exact size is not modelled (a 16 KiB table either way).
+    the layout's exact size is not modelled.  Example: 1 TiB + 1 TiB of memory, 32 GiB of
+    vmemmap -> 4-level, 1 + 1 region-3 tables = 32 KiB.
     """
+    source = ("arch/s390/boot/startup.c setup_kernel_memory_layout(); arch/s390/boot/vmem.c "
+              "setup_vmem(): swapper_pg_dir in .bss")
     if address_space_end + vmemmap_end <= 2 * TiB:
-        return Explained(CRST_TABLE, "3-level kernel address space: 1 region-3 table = 16 KiB",
-                         "arch/s390/boot/startup.c setup_kernel_memory_layout()")
+        return Explained(0, "3-level: the region-3 table is swapper_pg_dir, in kernel.image "
+                         "(.bss) = 0", source)
     r3 = -(-address_space_end // REGION3_TABLE_SPAN) + -(-vmemmap_end // REGION3_TABLE_SPAN)
-    value = (1 + r3) * CRST_TABLE
-    return Explained(value, partial(fm.top_level, r3, value), fm.TOP_LEVEL_SOURCE)
+    value = r3 * CRST_TABLE
+    return Explained(value, partial(fm.top_level, r3, value), source)

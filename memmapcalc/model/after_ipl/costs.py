@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from memmapcalc.arch.s390x import watermarks
-from memmapcalc.arch.s390x.constants import PAGE
+from memmapcalc.arch.s390x.constants import DMA_ZONE_END, PAGE
 from memmapcalc.kernel.modes import StandbyHandling
 from memmapcalc.records.budget import Budget
 from memmapcalc.records.params import Params
@@ -28,13 +28,13 @@ class ConfigureCost:
 
     Example (6.19, EDAT1, 4 GiB online, 128 MiB blocks, no memmap-on-memory): one block
     = 2 MiB memmap + 16 KiB segment table (first block of a new 2 GiB identity window)
-    + 96 B section usage + ~4 KiB memory block device = 2117728 B.
+    + 192 B section usage (152 B, kmalloc-192) + ~4 KiB memory block device = 2117824 B.
     """
 
     def __init__(self, q: Params, ipl: Budget, memmap: int) -> None:
         self.q, self.memmap, self.block = q, memmap, ipl.block_size.value
         self.start = -(-q.online // self.block) * self.block
-        self.base_metadata = self._added(0).charged["metadata"].value
+        self.base_metadata = _configure_metadata(self._added(0))
         self._cache: dict[int, int] = {}
 
     def _added(self, blocks: int) -> Budget:
@@ -48,9 +48,17 @@ class ConfigureCost:
             added = self._added(blocks)
             parts = added.page_table_parts
             tables = parts["standby_identity"].value + parts["standby_vmemmap"].value
-            metadata = added.charged["metadata"].value - self.base_metadata
+            metadata = _configure_metadata(added) - self.base_metadata
             self._cache[blocks] = blocks * self.memmap + tables + metadata
         return self._cache[blocks]
+
+
+def _configure_metadata(added: Budget) -> int:
+    """The metadata a boot-add budget charges, less sclp's increment list: that one is
+    allocated at IPL for every increment up to rnmax, configured or not."""
+    parts = added.metadata_parts
+    return added.charged["metadata"].value - (parts["sclp_increments"].value
+                                              if "sclp_increments" in parts else 0)
 
 
 def movable(cost: Callable[[int], int], blocks: int, free: int) -> tuple[int, str]:
@@ -120,6 +128,7 @@ class _MinFree:
     def __init__(self, q: Params, ipl: Budget, usable: int) -> None:
         self.q, self.block, self.usable = q, ipl.block_size.value, usable
         self.managed = managed_at_ipl(q, ipl)
+        self.dma = min(q.online, DMA_ZONE_END) // PAGE
         self.base = self._bytes(0)
 
     def _bytes(self, onlined: int) -> int:
@@ -127,10 +136,12 @@ class _MinFree:
         online = self.q.online + onlined * self.block
         base, raised, _ = watermarks.reserve(managed, online, self.q.pageblock, self.q.thp,
                                              self.q.edat1, self.q.behaviour.min_free_kbytes_max)
-        # ZONE_DMA's lowmem_reserve grows with ZONE_NORMAL's managed pages (ratio 256,
-        # mm/page_alloc.c setup_per_zone_lowmem_reserve(), re-run when memory goes online)
-        lowmem = (onlined * self.usable // PAGE // watermarks.DMA_LOWMEM_RESERVE_RATIO) * PAGE
-        return max(base.value, raised.value if raised else 0) * KiB + lowmem
+        kb = max(base.value, raised.value if raised else 0)
+        # ZONE_DMA's lowmem_reserve grows with ZONE_NORMAL's managed pages, up to what ZONE_DMA
+        # holds (setup_per_zone_lowmem_reserve(), re-run when memory goes online)
+        normal = (max(0, self.q.online - DMA_ZONE_END) + onlined * self.usable) // PAGE
+        lowmem = watermarks.dma_reserve_pages(self.dma, normal, kb) * PAGE
+        return kb * KiB + lowmem
 
     def rise(self, onlined: int) -> int:
         return self._bytes(max(0, onlined)) - self.base
@@ -154,7 +165,7 @@ def managed_at_ipl(q: Params, ipl: Budget) -> int:
     parts = ipl.page_table_parts
     reserved = (sum(ipl.charged[key].value for key in ("kernel_image", "initramfs", "crashkernel",
                                                        "online_memmap"))
-                + lead.charged["metadata"].value
+                + _configure_metadata(lead)
                 + sum(parts[key].value for key in ("boot_identity", "boot_vmemmap", "top_level")
                       if key in parts))
     return max(0, q.online - reserved)
