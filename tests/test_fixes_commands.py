@@ -177,11 +177,14 @@ def test_plan_json_and_text_carry_the_commands(cli, tmp_path: Path) -> None:  # 
     plan = json.loads(cli("plan", "-f", "json", str(config)).stdout)["plans"][0]
     first = plan["changes"][0]
     assert first["kind"] == "online"
-    assert {"where": "CP", "command": "DEFINE STORAGE AS 4526M STANDBY 252G",
+    # The command's size is the change's (4527M: 4 MiB vmcp CMA and the audited reserves).
+    online = first["config_edits"]["memory.online"]
+    assert online == "4527M"
+    assert {"where": "CP", "command": f"DEFINE STORAGE AS {online} STANDBY 252G",
             "note": "resets the guest: IPL it afterwards"} in first["commands"]
     assert all(change["commands"] for change in plan["changes"])
     text = cli("plan", str(config)).stdout
-    assert "            CP: DEFINE STORAGE AS 4526M STANDBY 252G" in text
+    assert f"            CP: DEFINE STORAGE AS {online} STANDBY 252G" in text
     assert "memmap_on_memory=Y" not in text
 
 

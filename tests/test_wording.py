@@ -41,7 +41,8 @@ def test_explain_reads_in_words_and_keeps_the_json() -> None:
     data = json.loads(run_cli("check", "-f", "json", "--explain",
                               "configs/zvm-lnx01-6.8.yaml").stdout)
     explain = data["results"][0]["explain"]
-    assert list(explain) == ["derived", "charged_at_ipl", "page_tables", "limits"]
+    assert list(explain) == ["derived", "charged_at_ipl", "page_tables", "metadata",
+                            "limits"]
     assert explain["derived"]["memmap_on_memory"] == {
         "value": False, "formula": "the kernel's s390 sclp driver never requests "
         "MHP_MEMMAP_ON_MEMORY", "source": "drivers/s390/char/sclp_cmd.c add_memory_merged(): "

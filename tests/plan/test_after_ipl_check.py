@@ -27,7 +27,12 @@ BIG = ("--online", "1G", "--standby", "4T", "--kernel", "6.19")
 #: the same machine as a config file (plan has no --online)
 _BIG_YAML = 'name: big\nmemory: {online: 1G, standby: 4T}\nkernel: {version: "6.19"}\n'
 BLOCK, MEMMAP = 128 * MiB, 2 * MiB  # 6.19: 128 MiB sections; 128 MiB / 4 KiB × 64 B = 2 MiB
-USAGE, DEVICE, CRST, ROOT = 96, 4 * KiB, 16 * KiB, 4 * KiB
+# 6.17+: mem_section_usage of a 128 MiB section is 152 B (16 B rcu head + 8 B subsection
+# map + 128 pageblocks × 8 bits), a kmalloc-192 object (mm/sparse.c section_activate());
+# one struct resource (kmalloc-64) per __add_memory() (mm/memory_hotplug.c
+# register_memory_resource()); with memmap on the block a 64 B vmem_altmap copy
+# (mm/memory_hotplug.c create_altmaps_and_memory_blocks(): kmemdup()).
+USAGE, DEVICE, CRST, ROOT, RESOURCE, ALTMAP = 192, 4 * KiB, 16 * KiB, 4 * KiB, 64, 64
 
 
 def _cost_1g(k: int, memmap: int) -> int:
@@ -42,7 +47,8 @@ def _cost_1g(k: int, memmap: int) -> int:
     identity = -(-max(0, k - 8) // 16)
     vmemmap = -(-(16 * MiB + k * 2 * MiB) // (2 * GiB)) - 1
     roots = -(-(8 + k) // 256) - 1
-    return k * (memmap + USAGE + DEVICE) + (identity + vmemmap) * CRST + roots * ROOT
+    per_block = memmap + USAGE + DEVICE + RESOURCE + (0 if memmap else ALTMAP)
+    return k * per_block + (identity + vmemmap) * CRST + roots * ROOT
 
 
 def _json(*args: str) -> dict[str, Any]:
@@ -55,11 +61,14 @@ def test_619_1g_4t_warns_with_the_numbers_in_json() -> None:
     result = _json(*BIG)
     assert result["verdict"] == "warn" and result["ipl"] is True
     free = result["margin"]  # boot.min_margin is 0: everything left after IPL
-    assert free == 621663552
+    # the 1 GiB budget: 3-level, so the top table is swapper_pg_dir in the image (0 B), and
+    # the 8 online sections' usage is 152 B each (in one memblock chunk)
+    assert free == 621679424
     usable = max(k for k in range(400) if _cost_1g(k, MEMMAP) <= free)
-    # 295 × (2 MiB + 96 + 4096) + 18 × 16 KiB + 4 KiB = 620195488 ≤ 621663552 < cost(296)
-    assert usable == 295 and _cost_1g(295, MEMMAP) == 620195488
-    assert _cost_1g(296, MEMMAP) - _cost_1g(295, MEMMAP) == MEMMAP + USAGE + DEVICE == 2101344
+    # 295 × (2 MiB + 192 + 4096 + 64) + 18 × 16 KiB + 4 KiB = 620242688 ≤ 621679424 < cost(296)
+    assert usable == 295 and _cost_1g(295, MEMMAP) == 620242688
+    next_block = _cost_1g(296, MEMMAP) - _cost_1g(295, MEMMAP)
+    assert next_block == MEMMAP + USAGE + DEVICE + RESOURCE == 2101504
     after = result["after_ipl"]
     assert after == {
         "standby_blocks": 32768, "block_size": BLOCK, "standby_memory": 4 * TiB,
@@ -70,14 +79,14 @@ def test_619_1g_4t_warns_with_the_numbers_in_json() -> None:
         "uses_memmap_on_memory": False,
         "memmap_on_memory_parameter": "memory_hotplug.memmap_on_memory=1",
         "configured_after_ipl": True, "zone": "movable",
-        # 2101344 B needed, shown rounded up; free - 620195488 = 1468064 B left, rounded down
-        "limit": "block 296 would need 2.01 MiB of kernel memory; 1.4 MiB are left",
+        # 2101504 B needed, shown rounded up; free - 620242688 = 1436736 B left, rounded down
+        "limit": "block 296 would need 2.01 MiB of kernel memory; 1.37 MiB are left",
         "memmap_on_memory_note": after["memmap_on_memory_note"]}
     assert "chmem -c -m 1" in after["memmap_on_memory_note"]
     assert result["reasons"] == [
         "only 295 of 32768 standby blocks (36.87 GiB of 4 TiB) can be configured after IPL "
         "without memmap-on-memory: block 296 would need 2.01 MiB of kernel memory; "
-        "1.4 MiB are left"]
+        "1.37 MiB are left"]
     assert result["advice"] == [
         "boot with memory_hotplug.memmap_on_memory=1 (kernel.memmap_on_memory: on): then all "
         "32768 standby blocks can be configured after IPL, each holding its own memmap"]
@@ -89,7 +98,7 @@ def test_619_1g_4t_text_exit_codes_and_fail_on_warn() -> None:
     lines = done.stdout.splitlines()
     assert lines[:3] == [
         "WARN   machine  <command line>",
-        "       IPLs: 592.86 MiB of 1 GiB online left (57 %)",
+        "       IPLs: 592.87 MiB of 1 GiB online left (57 %)",
         "       after IPL: only 295 of 32768 standby blocks usable (36.87 GiB of 4 TiB); "
         "with memmap-on-memory all 32768"]
     assert ("       fix: boot with memory_hotplug.memmap_on_memory=1 (kernel.memmap_on_memory: "
@@ -107,8 +116,9 @@ def test_the_same_machine_with_memmap_on_memory_passes() -> None:
     assert after["usable_blocks"] == after["usable_blocks_with_memmap_on_memory"] == 32768
     assert (after["usable_memory"], after["unusable_blocks"]) == (4 * TiB, 0)
     assert after["uses_memmap_on_memory"] is True
-    # 32768 × (96 + 4096) + 2048 identity + 32 vmemmap segment tables + 128 roots
-    assert _cost_1g(32768, 0) == 171966464
+    # 32768 × (192 + 4096 + 64 + 64) + (2048 identity + 32 vmemmap segment tables) × 16 KiB
+    # + 128 roots × 4 KiB
+    assert _cost_1g(32768, 0) == 179306496
     done = run_cli("check", *args, "--fail-on", "warn")
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[2] == \
@@ -146,7 +156,7 @@ def test_a_machine_that_does_not_ipl_has_none_usable_and_stays_fail() -> None:
     assert result["verdict"] == "fail"
     assert result["after_ipl"]["usable_blocks"] == 0
     assert result["reasons"] == ["cannot IPL: needs 4.41 GiB of 4 GiB online, short by "
-                                 "420.24 MiB"]
+                                 "420.29 MiB"]
 
 
 def test_other_architectures_say_what_the_model_knows() -> None:
@@ -206,14 +216,16 @@ def test_plan_shows_what_deconfiguring_gives_back_on_619(tmp_path: Path) -> None
     back = json.loads(done.stdout)["plans"][0]["after_ipl"]["give_back"]
     without, with_ = back["without_memmap_on_memory"], back["with_memmap_on_memory"]
     # deconfiguring the highest of 295 configured blocks returns what configuring it took:
-    # its 2 MiB memmap, 96 B section usage and the 4 KiB block device (no table empties)
+    # its 2 MiB memmap, its section usage (kmalloc-192), the 4 KiB block device and its
+    # struct resource (no table empties)
     assert without == {"possible": True, "blocks": 295, "offline_returns": 0,
                        "deconfigure": True,
                        "last_block_returns": _cost_1g(295, MEMMAP) - _cost_1g(294, MEMMAP),
                        "last_block_memmap": MEMMAP, "all_blocks_return": _cost_1g(295, MEMMAP)}
-    assert without["last_block_returns"] == 2101344
+    assert without["last_block_returns"] == 2101504
     # with memmap-on-memory the memmap went with the block: nothing of it returns
-    assert with_["last_block_returns"] == USAGE + DEVICE and with_["last_block_memmap"] == 0
+    assert with_["last_block_returns"] == USAGE + DEVICE + RESOURCE + ALTMAP
+    assert with_["last_block_memmap"] == 0
     assert with_["all_blocks_return"] == _cost_1g(32768, 0)
 
 
@@ -223,8 +235,8 @@ def test_plan_text_gives_back_per_era(tmp_path: Path) -> None:
             "deconfigured, which removes it):") in text
     assert ("without memmap-on-memory: offline alone returns 0 B; chmem -g (or echo 0 > "
             "/sys/firmware/memory/memoryN/config) on the highest configured block returns "
-            "2101344 B (2 MiB, its 2 MiB memmap included); all 295 configured blocks return "
-            "620195488 B (591.46 MiB)") in text
+            "2101504 B (2 MiB, its 2 MiB memmap included); all 295 configured blocks return "
+            "620242688 B (591.51 MiB)") in text
     assert "as check counts it: after IPL: only 295 of 32768 standby blocks usable" in text
     old = run_cli("plan", str(CONFIGS / "zvm-lnx01-6.9-mom.yaml")).stdout
     assert "(≤ 6.18: blocks added at IPL are never removed)" in old

@@ -42,9 +42,9 @@ def test_groups_and_bar_of_a_failing_guest(cli) -> None:  # type: ignore[no-unty
         "free": 0}
     assert groups["kernel"] * 64 // r["online"] == 2  # 133.26 MiB of 4 GiB: 2 of 64 characters
     bar, legend = budget_bar(r).plain.splitlines()
-    # the memmaps fill the rest of the bar: IPL is short (by 421.277… MiB: a shortfall is
+    # the memmaps fill the rest of the bar: IPL is short (by 421.2817… MiB: a shortfall is
     # rounded up, issue 14)
-    assert bar == "       online ▕" + "█" * 2 + "▓" * 62 + "▏ 4 GiB  short by 421.28 MiB"
+    assert bar == "       online ▕" + "█" * 2 + "▓" * 62 + "▏ 4 GiB  short by 421.29 MiB"
     assert legend.split() == ["█", "kernel", "133.26", "MiB", "▓", "memmaps", "4", "GiB", "▒",
                               "page", "tables", "2.02", "MiB", "░", "reserves", "286", "MiB",
                               "·", "free", "0", "B"]

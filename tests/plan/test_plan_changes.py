@@ -73,7 +73,7 @@ def test_lnx01_cheapest_is_more_online_memory(cli) -> None:  # type: ignore[no-u
         "kernel.version": "6.9", "kernel.standby": None, "kernel.s390_memmap_on_memory": None,
         "kernel.memmap_on_memory": "on"}
     assert planned["changes"][2]["evidence"] == ("kernel 6.9 without the parameter fails "
-                                                 "(margin -421.28 MiB)")  # -441745920 B
+                                                 "(margin -421.29 MiB)")  # -441745920 B
     assert "only 1803 of 2016 standby blocks can be configured without memmap-on-memory" in \
         planned["changes"][3]["evidence"]
 
