@@ -12,6 +12,7 @@ from memmapcalc.arch.paging_boot import KERNEL_ONLINE
 from memmapcalc.arch.paging_geometry import MAX_DIMMS, layout, physical_room, profile_of, slot_room
 from memmapcalc.arch.profile import Hotplug
 from memmapcalc.explained import Explained, mib
+from memmapcalc.kernel.cmdline_fix import boot_with, in_line
 from memmapcalc.kernel.modes import MemmapMode
 from memmapcalc.kernel.version import v
 from memmapcalc.records.budget import Budget
@@ -92,17 +93,20 @@ def _dimm_tips(p: Params) -> list[str]:
     tips: list[str] = []
     on = replace(p, memmap_on_memory=MemmapMode.ON)
     if p.memmap_on_memory is MemmapMode.OFF and passes(on):
-        tips.append("boot with memory_hotplug.memmap_on_memory=1 (kernel.memmap_on_memory: on)")
+        tips.append(boot_with(p.cmdline_tokens, "memory_hotplug.memmap_on_memory=1",
+                              "kernel.memmap_on_memory: on"))
     if p.auto_online not in KERNEL_ONLINE and len(p.dimms) > 1 and passes(
             replace(p, auto_online="online")):
-        tips.append("boot with memhp_default_state=online (kernel.auto_online: online): each "
-                    "DIMM's memmap then comes from the DIMMs onlined before it")
+        tips.append(boot_with(p.cmdline_tokens, "memhp_default_state=online",
+                              "kernel.auto_online: online") + ": each DIMM's memmap then comes "
+                    "from the DIMMs onlined before it")
     newer = v("6.8")
     if (p.version is None or p.version < newer) and profile.family in ("x86_64", "arm64"):
         later = replace(p, version=newer, memmap_on_memory=MemmapMode.ON)
         if passes(later):
-            tips.append("boot a kernel ≥ 6.8 with memory_hotplug.memmap_on_memory=1 (DIMMs of "
-                        "several blocks then carry their own memmap)")
+            tips.append("boot a kernel ≥ 6.8 with memory_hotplug.memmap_on_memory=1"
+                        f"{in_line(p.cmdline_tokens)} (DIMMs of several blocks then carry their "
+                        "own memmap)")
     tips.extend(_split_tips(p, behaviour.split_per_block))
     return tips
 

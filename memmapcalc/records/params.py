@@ -83,6 +83,11 @@ class Params:
     backports: tuple[str, ...] = ()
     #: what kernel.cmdline set or ignored (memmapcalc.config.cmdline), for the notes
     cmdline_notes: tuple[str, ...] = ()
+    #: with kernel.cmdline: (parameter, the argument that sets it) for what the line sets, so a
+    #: fix names the change of the line (memmapcalc.kernel.cmdline_fix); None without one
+    cmdline_tokens: tuple[tuple[str, str], ...] | None = None
+    #: s390 ``mem=`` from kernel.cmdline in bytes (0: none): a fix raising memory moves it
+    mem_limit: int = 0
 
     @property
     def version_assumed(self) -> bool:

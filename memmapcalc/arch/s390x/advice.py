@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from memmapcalc.arch.s390x.budget import passes
+from memmapcalc.kernel.cmdline_fix import boot_with, in_line
 from memmapcalc.kernel.distros import advice
 from memmapcalc.kernel.modes import MemmapMode, StandbyHandling
 from memmapcalc.kernel.version import v
@@ -29,12 +30,14 @@ def _kernel_tips(p: Params) -> list[str]:
     if p.standby_handling is StandbyHandling.BOOT_ADD and p.memmap_on_memory is MemmapMode.OFF:
         on = replace(p, memmap_on_memory=MemmapMode.ON)
         if p.sclp_memmap_on_memory and passes(on):
-            tips.append("boot with memory_hotplug.memmap_on_memory=1 (kernel.memmap_on_memory: on)")
+            tips.append(boot_with(p.cmdline_tokens, "memory_hotplug.memmap_on_memory=1",
+                                  "kernel.memmap_on_memory: on"))
     dropped = _overrides(p)
     if p.standby_handling is StandbyHandling.BOOT_ADD and not p.sclp_memmap_on_memory:
         newer = _with_version(p, "6.9")
         if p.edat1 and passes(replace(newer, memmap_on_memory=MemmapMode.ON)):
-            tips.append(f"{_newer_kernel(p)} with memory_hotplug.memmap_on_memory=1 "
+            tips.append(f"{_newer_kernel(p)} with memory_hotplug.memmap_on_memory=1"
+                        f"{in_line(p.cmdline_tokens)} "
                         f"(standby blocks then carry their own memmap){dropped}")
     if p.standby_handling is StandbyHandling.BOOT_ADD and passes(_with_version(p, "6.19")):
         tips.append("boot a kernel ≥ 6.19 (standby memory is no longer added at IPL; configure "

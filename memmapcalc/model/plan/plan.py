@@ -32,6 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from memmapcalc.arch.s390x.constants import PAGE
+from memmapcalc.kernel.cmdline_fix import boot_with, mem_text, memmap_arg
 from memmapcalc.kernel.modes import MemmapMode, StandbyHandling
 from memmapcalc.model.after_ipl.bringup import DEFAULT_ZONE, AfterIpl, Zone, after_ipl
 from memmapcalc.model.evaluate import Evaluation, evaluate_params
@@ -153,6 +154,7 @@ def _online_limit(p: Params, evaluation: Evaluation) -> Change | None:
     text = (f"raise online memory to {format_size(x)} (+{format_size(delta)})" if delta > 0 else
             f"online memory could go down to {format_size(x)} (-{format_size(-delta)})"
             if delta < 0 else f"online memory is at its minimum, {format_size(x)}")
+    text += mem_text(p.cmdline_tokens, p.mem_limit, p.online, p.standby, x, p.standby)
     return _change("online", 2, text + footprint_hint(p), online_edits(p, x),
                    replace(p, online=x), minimal, evidence)
 
@@ -176,6 +178,7 @@ def _standby_limit(p: Params, evaluation: Evaluation) -> Change | None:
     text = (f"lower standby memory to {format_size(y)} (-{format_size(-delta)})" if delta < 0 else
             f"standby memory could grow to {format_size(y)} (+{format_size(delta)})" if delta > 0
             else f"standby memory is at its maximum, {format_size(y)}")
+    text += mem_text(p.cmdline_tokens, p.mem_limit, p.online, p.standby, p.online, y)
     return _change("standby", 3, text, [("memory.standby", config_size(y))],
                    replace(p, standby=y), minimal, evidence)
 
@@ -205,11 +208,19 @@ def _parameter_change(p: Params) -> list[Change]:
             extra = f", wasting {format_size(waste)} per block" if waste else ""
             evidence = (f"as configured it {_outcome(p)}" + (f"; {tried[0]}" if tried else ""))
             return [_change("memmap_on_memory", 1,
-                            f"boot with memory_hotplug.memmap_on_memory={mode.kernel_value}{extra} "
-                            f"(kernel.memmap_on_memory: {mode.value})",
+                            boot_with(p.cmdline_tokens, _memmap_arg(p, mode) + extra,
+                                      f"kernel.memmap_on_memory: {mode.value}"),
                             [("kernel.memmap_on_memory", mode.value)], q, not passes(p), evidence)]
         tried.append(f"memmap_on_memory={mode.kernel_value} {_outcome(q)}")
     return []
+
+
+def _memmap_arg(p: Params, mode: MemmapMode) -> str:
+    """The parameter as the fix writes it: into the command line (1/0/force), else as the
+    kernel reads it back (Y/N/force)."""
+    if p.cmdline_tokens is not None:
+        return memmap_arg(mode)
+    return f"memory_hotplug.memmap_on_memory={mode.kernel_value}"
 
 
 def _after_ipl_summary(after: AfterIpl) -> str:
