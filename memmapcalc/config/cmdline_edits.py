@@ -33,6 +33,7 @@ from memmapcalc.kernel.cmdline import MEMMAP_PARAM, Rules, read
 from memmapcalc.kernel.cmdline_fix import mem_after, memmap_arg, param_size
 from memmapcalc.kernel.cmdline_text import Span, parameq, quoted, replace_arg, spans
 from memmapcalc.kernel.modes import MemmapMode
+from memmapcalc.records.params import config_size
 from memmapcalc.units import parse_size
 
 Edit = tuple[str, Any]
@@ -160,9 +161,9 @@ def _keep_memory(data: dict[str, Any], line: str, rules: Rules, keys: set[str],
     if new is None:
         return line
     if online != want_online:
-        memory["online"] = param_size(want_online)
+        memory["online"] = config_size(want_online)
     if standby != want_standby:
-        memory["standby"] = param_size(want_standby)
+        memory["standby"] = config_size(want_standby)
     last = [span for span in spans(line) if span.arg.param == "mem" and
             span.arg.value is not None]
     return replace_arg(line, last[-1], f"mem={param_size(new)}")
