@@ -49,9 +49,9 @@ def cmdline_configs(draw: st.DrawFn) -> dict[str, Any]:
     if data["arch"] == "s390x" and draw(st.booleans()):
         online = int(memory["online"].removesuffix("M"))
         standby = int(memory["standby"].removesuffix("M"))
-        # mem= below one section would leave the kernel less online memory than a config
-        # may write (memory.online is at least a section), which a standby fix writes
-        half = online // 2 if online >= 1024 else online
+        # a standby fix on a machine whose mem= hides online memory writes memory.online as
+        # mem=, which a config takes only as whole increments and at least one section
+        half = online // 2 // 256 * 256 if online >= 1024 else online
         limit = draw(st.sampled_from([half, online, online + standby // 2,
                                       online + standby, 2 * (online + standby) + 256, 0]))
         words.append(f"mem={limit}M" if limit % 1024 else f"mem={limit // 1024}G")

@@ -30,7 +30,7 @@ from typing import Any
 from memmapcalc.config.cmdline import rules_of_release
 from memmapcalc.kernel import crashkernel
 from memmapcalc.kernel.cmdline import MEMMAP_PARAM, Rules, read
-from memmapcalc.kernel.cmdline_fix import mem_after, memmap_arg, param_size
+from memmapcalc.kernel.cmdline_fix import crash_at, mem_after, memmap_arg, param_size
 from memmapcalc.kernel.cmdline_text import Span, parameq, quoted, replace_arg, spans
 from memmapcalc.kernel.modes import MemmapMode
 from memmapcalc.records.params import config_size
@@ -79,6 +79,8 @@ def apply_to_line(data: dict[str, Any], old_rules: Rules, edits: Sequence[Edit],
         line = _keep_mode(line, rules, kernel, effective["memmap_on_memory"])
     if arch == "s390x" and keys & {"memory.online", "memory.standby"}:
         line = _keep_memory(data, line, rules, keys, effective)
+    if keys & {"memory.online", "memory.standby"} and "footprint" not in kernel:
+        line = _keep_crashkernel(data, line, old_rules, effective)
     kernel["cmdline"] = line
 
 
@@ -128,7 +130,14 @@ def _set_crashkernel(line: str, value: str) -> str:
         at = line.find(crashkernel.NAME, at + 1)
     if found is None:
         return replace_arg(line, None, f"{crashkernel.NAME}{value}")
-    return line[:found[0]] + value + line[found[1]:]
+    # the kernel's value runs to the next space; the argument ends at the first blank: replace
+    # up to that, and make the blank a space (a tab after a size is "unrecognized char")
+    start, end = found
+    blank = next((i for i in range(start, end) if line[i].isspace()), end)
+    rest = line[blank:]
+    if rest[:1].isspace() and rest[:1] != " ":
+        rest = " " + rest[1:]
+    return line[:start] + value + rest
 
 
 def _keep_mode(line: str, rules: Rules, kernel: dict[str, Any], mode: MemmapMode) -> str:
@@ -162,11 +171,35 @@ def _keep_memory(data: dict[str, Any], line: str, rules: Rules, keys: set[str],
         return line
     if online != want_online:
         memory["online"] = config_size(want_online)
+        kernel = data["kernel"]
+        if "footprint" in kernel and "footprint_online" not in kernel:
+            kernel["footprint_online"] = effective["config_online"]  # where it was measured
     if standby != want_standby:
         memory["standby"] = config_size(want_standby)
     last = [span for span in spans(line) if span.arg.param == "mem" and
             span.arg.value is not None]
     return replace_arg(line, last[-1], f"mem={param_size(new)}")
+
+
+def _keep_crashkernel(data: dict[str, Any], line: str, old_rules: Rules,
+                      effective: dict[str, Any]) -> str:
+    """A fix verified with the crashkernel the machine reserved keeps it where the line's
+    ranges would reserve another size at the fixed memory (the searches hold it fixed)."""
+    setting = read(effective["line"], old_rules).crashkernel
+    if setting is None:
+        return line
+    memory, arch = data["memory"], str(data.get("arch", "s390x"))
+    online, standby = _bytes(memory.get("online")), _bytes(memory.get("standby", 0))
+    mem = read(line, rules_of_release(data["kernel"].get("version"))).mem
+    limit = mem.value if mem is not None and arch == "s390x" else 0
+    if arch == "s390x" and limit:
+        online, standby = min(online, limit), min(standby, max(0, limit - online))
+    reserved = effective["crashkernel"]
+    if crash_at(setting.value, arch, online, standby, limit) == reserved:
+        return line
+    if "crashkernel" in data["kernel"]:
+        data["kernel"]["crashkernel"] = reserved
+    return _set_crashkernel(line, param_size(reserved) if reserved else "0")
 
 
 def _mode(value: Any) -> MemmapMode:

@@ -39,7 +39,9 @@ def edited_mapping(machine: Machine, edits: Iterable[Edit]) -> dict[str, Any]:
     effective = {"memmap_on_memory": applied.memmap_on_memory or machine.kernel.memmap_on_memory,
                  "online": machine.memory.online if applied.online is None else applied.online,
                  "standby": machine.memory.standby if applied.standby is None
-                 else applied.standby}
+                 else applied.standby,
+                 "crashkernel": applied.crashkernel, "line": machine.kernel.cmdline,
+                 "config_online": machine.memory.online}
     if "cmdline" in data.get("kernel", {}):
         cmdline_edits.apply_to_line(data, rules_of_release(machine.kernel.version), edits,
                                     effective)
