@@ -13,6 +13,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
+from memmapcalc.config.load import machine_from_mapping
 from tests.test_fixes_hold import (
     PROFILE,
     check_limits_hold,
@@ -83,3 +84,96 @@ def test_check_kernel_and_parameter_fixes_hold_with_a_kernel_cmdline(
 def test_plan_limits_changes_and_columns_hold_with_a_kernel_cmdline(
         data: dict[str, Any]) -> None:
     check_plan_holds(data)
+
+
+# --------------------------------------------------------------------------- exact CLI cases
+
+LINE = ('root=/dev/dasda1 "dyndbg=file sclp_cmd.c +p"  memory_hotplug.memmap_on_memory=0 quiet'
+        ' -- memory_hotplug.memmap_on_memory=0')
+#: the effective occurrence (before --) rewritten, every other byte kept (the one after -- goes
+#: to init, the kernel never reads it)
+FIXED = ('root=/dev/dasda1 "dyndbg=file sclp_cmd.c +p"  memory_hotplug.memmap_on_memory=1 quiet'
+         ' -- memory_hotplug.memmap_on_memory=0')
+MOM_OFF = {"name": "lnx", "memory": {"online": "8G", "standby": "1T"},
+           "kernel": {"version": "6.9", "cmdline": LINE}}
+
+
+def _yaml(data: dict[str, Any]) -> str:
+    import yaml
+
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+def test_check_names_the_command_line_change_and_the_changed_line_passes(cli, write) -> None:  # type: ignore[no-untyped-def]
+    # 6.9 with =0: sclp asks for memmap-on-memory but the parameter says N, so 4096 standby
+    # memmaps of 4 MiB (16 GiB) come from 8 GiB online.  Before the fix the edit wrote
+    # kernel.memmap_on_memory: on next to =0, which check refuses as a contradiction.
+    from memmapcalc.config.edits import edited_mapping
+    from tests.conftest import run_cli
+
+    path = write("lnx.yaml", _yaml(MOM_OFF))
+    ran = run_cli("check", str(path))
+    assert ran.returncode == 1, ran.stderr
+    assert ("       fix: boot with memory_hotplug.memmap_on_memory=1: replace "
+            "memory_hotplug.memmap_on_memory=0 in the kernel command line (kernel.cmdline)\n"
+            ) in ran.stdout
+    edited = edited_mapping(machine_from_mapping(MOM_OFF, "lnx.yaml", "lnx"),
+                            [("kernel.memmap_on_memory", "on")])
+    assert edited["kernel"] == {"version": "6.9", "cmdline": FIXED}  # no key added
+    fixed = write("fixed.yaml", _yaml(edited))
+    again = cli("check", str(fixed))
+    assert (again.returncode, again.stderr) == (0, "1 machine: 1 pass, 0 warn, 0 fail, 0 error\n")
+    assert again.stdout.startswith("PASS   lnx  ")
+    assert "note: kernel.cmdline sets memory_hotplug.memmap_on_memory=1 (memmap_on_memory Y)" \
+        in again.stdout
+
+
+def test_plan_s_cheapest_change_edits_the_line_and_rechecks_as_promised(cli, write) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from memmapcalc.config.edits import edited_mapping
+
+    path = write("lnx.yaml", _yaml(MOM_OFF))
+    ran = cli("plan", "-f", "json", str(path))
+    assert ran.returncode == 1, ran.stderr
+    planned = json.loads(ran.stdout)["plans"][0]
+    cheapest = planned["cheapest"]
+    assert cheapest["text"] == ("boot with memory_hotplug.memmap_on_memory=1: replace "
+                                "memory_hotplug.memmap_on_memory=0 in the kernel command line "
+                                "(kernel.cmdline)")
+    assert cheapest["config_edits"] == {"kernel.memmap_on_memory": "on"}
+    columns = {column["key"]: column for column in planned["behaviours"]}
+    assert columns["boot-add-mom-on"]["applicable"] is True  # was n/a: check refused its edits
+    edited = edited_mapping(machine_from_mapping(MOM_OFF, "lnx.yaml", "lnx"),
+                            list(cheapest["config_edits"].items()))
+    assert edited["kernel"]["cmdline"] == FIXED
+    again = json.loads(cli("check", "-f", "json", str(write("fixed.yaml", _yaml(edited)))).stdout)
+    result = again["results"][0] if "results" in again else again
+    assert (result["verdict"], result["margin"]) == (cheapest["verdict"], cheapest["margin"])
+    assert cheapest["verdict"] == "pass"
+    text = cli("plan", str(path)).stdout
+    assert "1. cheapest: boot with memory_hotplug.memmap_on_memory=1: replace " in text
+
+
+MEM_CAP = {"name": "cap", "memory": {"online": "8G", "standby": "1T"},
+           "kernel": {"version": "6.8", "cmdline": "root=/dev/dasda1 mem=520G"}}
+
+
+def test_an_online_fix_under_a_mem_cap_raises_mem_with_it(cli, write) -> None:  # type: ignore[no-untyped-def]
+    # mem=520G: 8G online and 512G of the 1T standby are used.  Raising online to 8773M with
+    # mem= kept would push 581M of standby out from under the cap, and the standby fix is
+    # verified with 512G; so mem= goes to 8773M + 512G = 533061M.
+    from memmapcalc.config.edits import edited_mapping
+
+    path = write("cap.yaml", _yaml(MEM_CAP))
+    ran = cli("check", str(path))
+    assert ("fix: raise online memory to 8773M (+581M); set mem=533061M in place of mem=520G in "
+            "the kernel command line (kernel.cmdline): the kernel uses no memory above mem=\n"
+            ) in ran.stdout
+    edited = edited_mapping(machine_from_mapping(MEM_CAP, "cap.yaml", "cap"),
+                            [("memory.online", "8773M")])
+    assert edited["kernel"]["cmdline"] == "root=/dev/dasda1 mem=533061M"
+    assert edited["memory"]["online"] == "8773M"
+    again = cli("check", str(write("fixed.yaml", _yaml(edited))))
+    assert again.returncode == 0, again.stdout
+    assert "online 8773M, standby 512G of 1T" in again.stdout.replace("\n       ", " ")

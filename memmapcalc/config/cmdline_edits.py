@@ -174,8 +174,6 @@ def _keep_memory(data: dict[str, Any], line: str, rules: Rules, keys: set[str],
         kernel = data["kernel"]
         if "footprint" in kernel and "footprint_online" not in kernel:
             kernel["footprint_online"] = effective["config_online"]  # where it was measured
-    if standby != want_standby:
-        memory["standby"] = config_size(want_standby)
     last = [span for span in spans(line) if span.arg.param == "mem" and
             span.arg.value is not None]
     return replace_arg(line, last[-1], f"mem={param_size(new)}")

@@ -32,12 +32,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from memmapcalc.arch.s390x.constants import PAGE
-from memmapcalc.kernel.cmdline_fix import boot_with, mem_text, memmap_arg
+from memmapcalc.kernel.cmdline_fix import boot_with, in_line, memmap_arg
 from memmapcalc.kernel.modes import MemmapMode, StandbyHandling
 from memmapcalc.model.after_ipl.bringup import DEFAULT_ZONE, AfterIpl, Zone, after_ipl
 from memmapcalc.model.evaluate import Evaluation, evaluate_params
 from memmapcalc.model.plan.variants import Edit, Refuses, Variant, variants
 from memmapcalc.records.params import Params, config_size, footprint_hint, online_edits
+from memmapcalc.records.size_tips import line_fix
 from memmapcalc.records.verdict import budget, passes, verdict
 from memmapcalc.units import MiB, format_size
 
@@ -154,7 +155,7 @@ def _online_limit(p: Params, evaluation: Evaluation) -> Change | None:
     text = (f"raise online memory to {format_size(x)} (+{format_size(delta)})" if delta > 0 else
             f"online memory could go down to {format_size(x)} (-{format_size(-delta)})"
             if delta < 0 else f"online memory is at its minimum, {format_size(x)}")
-    text += mem_text(p.cmdline_tokens, p.mem_limit, p.online, p.standby, x, p.standby)
+    text += line_fix(p, x, p.standby)
     return _change("online", 2, text + footprint_hint(p), online_edits(p, x),
                    replace(p, online=x), minimal, evidence)
 
@@ -178,7 +179,7 @@ def _standby_limit(p: Params, evaluation: Evaluation) -> Change | None:
     text = (f"lower standby memory to {format_size(y)} (-{format_size(-delta)})" if delta < 0 else
             f"standby memory could grow to {format_size(y)} (+{format_size(delta)})" if delta > 0
             else f"standby memory is at its maximum, {format_size(y)}")
-    text += mem_text(p.cmdline_tokens, p.mem_limit, p.online, p.standby, p.online, y)
+    text += line_fix(p, p.online, y)
     return _change("standby", 3, text, [("memory.standby", config_size(y))],
                    replace(p, standby=y), minimal, evidence)
 
@@ -257,8 +258,8 @@ def _kernel_changes(p: Params, columns: tuple[Column, ...]) -> list[Change]:
             alone = replace(q, memmap_on_memory=p.memmap_on_memory)
             mode = q.memmap_on_memory
             changes.append(_change(
-                "kernel", 4, f"boot a kernel ≥ {q.version} with memory_hotplug.memmap_on_memory="
-                f"{mode.kernel_value} (standby blocks then carry their own memmap)",
+                "kernel", 4, f"boot a kernel ≥ {q.version} with {_memmap_arg(p, mode)}"
+                f"{in_line(p.cmdline_tokens)} (standby blocks then carry their own memmap)",
                 list(variant.edits), q, not passes(alone),
                 f"kernel {q.version} without the parameter {_outcome(alone)}"))
             break
