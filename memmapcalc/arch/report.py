@@ -124,7 +124,8 @@ def _split_tips(p: Params, split: bool) -> list[str]:
         one_block = replace(p, dimms=(block,) * count, memmap_on_memory=MemmapMode.ON)
         if passes(one_block):
             tips.append(f"use {count} DIMMs of one {mib(block)} memory block each and "
-                        f"memory_hotplug.memmap_on_memory=1 (before 6.8 memmap-on-memory applies "
+                        f"memory_hotplug.memmap_on_memory=1{in_line(p.cmdline_tokens)} (before 6.8 "
+                        f"memmap-on-memory applies "
                         f"only to one-block DIMMs)")
     for size in _split_sizes(p.standby, block):
         parts = p.standby // size
@@ -132,9 +133,10 @@ def _split_tips(p: Params, split: bool) -> list[str]:
             continue
         candidate = replace(p, dimms=(size,) * parts, auto_online="online")
         if passes(candidate):
+            where = ("(kernel.auto_online: online)" if p.cmdline_tokens is None else
+                     "in the kernel command line (kernel.cmdline)")
             tips.append(f"use {parts} DIMMs of {mib(size)} and memhp_default_state=online "
-                        f"(kernel.auto_online: online): each DIMM's memmap comes from the "
-                        f"DIMMs onlined before it")
+                        f"{where}: each DIMM's memmap comes from the DIMMs onlined before it")
             break
     return tips
 
