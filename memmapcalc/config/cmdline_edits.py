@@ -193,7 +193,7 @@ def _keep_crashkernel(data: dict[str, Any], line: str, old_rules: Rules,
     if arch == "s390x" and limit:
         online, standby = min(online, limit), min(standby, max(0, limit - online))
     reserved = effective["crashkernel"]
-    if crash_at(setting.value, arch, online, standby, limit) == reserved:
+    if crash_at(setting.value, arch == "s390x", online, standby, limit) == reserved:
         return line
     if "crashkernel" in data["kernel"]:
         data["kernel"]["crashkernel"] = reserved

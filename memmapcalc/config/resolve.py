@@ -48,6 +48,7 @@ def _cmdline_changes(machine: Machine, identity: KernelIdentity | None) -> dict[
     settings = settings_of(machine)
     if settings is not None:  # so that a fix names the change of the line
         changes["cmdline_tokens"] = tokens_of(settings)
+        changes["crash_ident_map"] = machine.arch == "s390x"
         if settings.mem is not None and machine.arch == "s390x":
             changes["mem_limit"] = settings.mem.value
     if applied.notes:

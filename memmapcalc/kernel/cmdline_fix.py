@@ -81,21 +81,21 @@ def mem_text(tokens: Tokens, limit: int, online: int, standby: int, new_online: 
             f"(kernel.cmdline): the kernel uses no memory above mem=")
 
 
-def crash_at(value: str, arch: str, online: int, standby: int, limit: int) -> int:
-    """What ``crashkernel=value`` reserves on a machine of this size: s390 passes
-    ``ident_map_size`` (online + standby, capped by ``mem=``) and reserves nothing when the
-    size is above online memory (arch/s390/kernel/setup.c reserve_crashkernel()); the others
-    pass the boot memory (memory.online)."""
+def crash_at(value: str, ident_map: bool, online: int, standby: int, limit: int) -> int:
+    """What ``crashkernel=value`` reserves on a machine of this size.  ``ident_map`` (s390):
+    the kernel passes ``ident_map_size`` (online + standby, capped by ``mem=``) and reserves
+    nothing when the size is above online memory (arch/s390/kernel/setup.c
+    reserve_crashkernel()); else it passes the boot memory (memory.online)."""
     from memmapcalc.kernel.crashkernel import reserve
 
-    if arch != "s390x":
+    if not ident_map:
         return reserve(value, online, "memory.online").size
     ram = online + standby if not limit else min(online + standby, limit)
     size = reserve(value, ram, "ident_map_size").size
     return 0 if size > online else size
 
 
-def crash_pin(tokens: Tokens, arch: str, reserved: int, limit: int, online: int, standby: int,
+def crash_pin(tokens: Tokens, ident_map: bool, reserved: int, limit: int, online: int, standby: int,
               new_online: int, new_standby: int) -> int | None:
     """The size ``crashkernel=`` must be pinned at so that a fix to (new_online, new_standby)
     keeps the reservation it was verified with (``reserved``); ``None`` where its ranges give
@@ -104,14 +104,14 @@ def crash_pin(tokens: Tokens, arch: str, reserved: int, limit: int, online: int,
     if token is None or token.startswith("crashkernel=auto"):
         return None
     new_limit = mem_after(limit, online, standby, new_online, new_standby) or limit
-    at = crash_at(token.removeprefix("crashkernel="), arch, new_online, new_standby, new_limit)
+    at = crash_at(token.removeprefix("crashkernel="), ident_map, new_online, new_standby, new_limit)
     return None if at == reserved else reserved
 
 
-def crash_text(tokens: Tokens, arch: str, reserved: int, limit: int, online: int,
+def crash_text(tokens: Tokens, ident_map: bool, reserved: int, limit: int, online: int,
                standby: int, new_online: int, new_standby: int) -> str:
     """``; keep crashkernel=… `` where the fix moves the memory across one of its ranges."""
-    pin = crash_pin(tokens, arch, reserved, limit, online, standby, new_online, new_standby)
+    pin = crash_pin(tokens, ident_map, reserved, limit, online, standby, new_online, new_standby)
     if pin is None or tokens is None:
         return ""
     return (f"; write crashkernel={param_size(pin) if pin else 0} in place of "

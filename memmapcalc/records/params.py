@@ -88,6 +88,9 @@ class Params:
     cmdline_tokens: tuple[tuple[str, str], ...] | None = None
     #: s390 ``mem=`` from kernel.cmdline in bytes (0: none): a fix raising memory moves it
     mem_limit: int = 0
+    #: parse_crashkernel() sees ident_map_size, and the reservation must fit online memory
+    #: (s390 reserve_crashkernel()); else the boot memory
+    crash_ident_map: bool = False
 
     @property
     def version_assumed(self) -> bool:

@@ -32,6 +32,6 @@ def size_tips(p: Params, min_online: int | None, max_standby: int | None,
 def line_fix(p: Params, online: int, standby: int) -> str:
     """What a fix to (online, standby) changes in ``kernel.cmdline`` too (cmdline_fix)."""
     crash = "" if p.footprint is not None else crash_text(
-        p.cmdline_tokens, p.arch, p.crashkernel, p.mem_limit, p.online, p.standby, online,
-        standby)
+        p.cmdline_tokens, p.crash_ident_map, p.crashkernel, p.mem_limit, p.online, p.standby,
+        online, standby)
     return mem_text(p.cmdline_tokens, p.mem_limit, p.online, p.standby, online, standby) + crash
