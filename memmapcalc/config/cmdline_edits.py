@@ -45,6 +45,7 @@ OWNED: dict[str, tuple[str, str]] = {
     "kernel.auto_online": ("memhp_default_state", "memhp_default_state"),
 }
 
+
 def owned_key(arch: str, key: str) -> bool:
     """Whether the command line, when it is given, is where ``key`` is set."""
     if key == "kernel.auto_online":
@@ -141,15 +142,13 @@ def _set_crashkernel(line: str, value: str) -> str:
 
 
 def _keep_mode(line: str, rules: Rules, kernel: dict[str, Any], mode: MemmapMode) -> str:
-    """On another kernel, the line still gives the mode the machine had (see module doc)."""
+    """On another kernel, the line still gives the mode the machine had (see module doc):
+    where the new kernel reads another mode from it (or, reading none, the key or default
+    differs), the occurrence it reads (or the last one, or a new one) gets the mode."""
     now = read(line, rules).memmap_on_memory
-    if now is None and (_occurrences(line, "kernel.memmap_on_memory") == [] or
-                        rules.memmap_param == "absent"):
-        if _mode(kernel.get("memmap_on_memory", MemmapMode.OFF.value)) is mode:
-            return line
-        return line if rules.memmap_param == "absent" else _set(
-            line, rules, "kernel.memmap_on_memory", mode.value)
-    if now is not None and now.value is mode:
+    current = (now.value if now is not None else
+               _mode(kernel.get("memmap_on_memory", MemmapMode.OFF.value)))
+    if current is mode or rules.memmap_param == "absent":
         return line
     return _set(line, rules, "kernel.memmap_on_memory", mode.value)
 
