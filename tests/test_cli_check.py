@@ -125,7 +125,7 @@ def test_output_file_is_written(tmp_path, cli) -> None:  # type: ignore[no-untyp
     target = tmp_path / "report.json"
     result = cli("check", "-f", "json", "-o", str(target), "configs/zvm-lnx01-6.19.yaml")
     assert result.returncode == 0 and result.stdout == ""
-    assert json.loads(target.read_text())["results"][0]["verdict"] == "pass"
+    assert json.loads(target.read_text())["results"][0]["verdict"] == "warn"  # after IPL
     unwritable = cli("check", "-f", "json", "-o", str(tmp_path / "no" / "dir" / "r.json"),
                          "configs/zvm-lnx01-6.19.yaml")
     assert unwritable.returncode == 2 and "cannot write" in unwritable.stderr

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from memmapcalc.api.batch import Checker
@@ -277,3 +277,58 @@ def test_a_plan_column_whose_edits_check_refuses_is_n_a(cli, write) -> None:  # 
     text = cli("plan", str(path)).stdout
     assert "kernel evaluated          n/a" in text
     assert "≤ 6.8 no mom: check refuses the edited config: memory.standby" in text
+
+
+#: check's after-IPL fixes (issue 14): the parameter, as config edits.
+AFTER_IPL_TIPS: dict[str, list[tuple[str, Any]]] = {
+    "boot with memory_hotplug.memmap_on_memory=1 ": [("kernel.memmap_on_memory", "on")],
+    "boot with memory_hotplug.memmap_on_memory=force ": [("kernel.memmap_on_memory", "force")],
+}
+
+
+def _all_usable(result: dict[str, Any] | None) -> bool:
+    if result is None or result["verdict"] == "fail":
+        return False
+    after = result["after_ipl"]
+    return bool(after["usable_blocks"] == after["standby_blocks"])
+
+
+@PROFILE
+@given(configs())
+def test_after_ipl_counts_are_ordered_and_the_after_ipl_fix_makes_all_usable(
+        data: dict[str, Any]) -> None:
+    machine = _valid(data)
+    result = _check(machine)
+    after = result["after_ipl"]
+    usable, with_mom = after["usable_blocks"], after["usable_blocks_with_memmap_on_memory"]
+    total = after["standby_blocks"]
+    assert total == result["standby_blocks"]
+    if usable is None:  # the model has no count (ppc64le DLPAR): no warning from it
+        assert with_mom is None and after["limit"]
+        return
+    assert 0 <= usable <= total and after["usable_memory"] == usable * after["block_size"]
+    if with_mom is not None:
+        assert usable <= with_mom <= total, data
+    if result["verdict"] == "fail" or usable == total:
+        assert not any("after IPL" in reason for reason in result["reasons"]), data
+        return
+    assert result["verdict"] == "warn", data
+    assert any(reason.startswith(f"only {usable} of {total} standby blocks ")
+               for reason in result["reasons"]), result["reasons"]
+    tips = [tip for tip in result["advice"] if "standby blocks can be" in tip]
+    assert len(tips) == 1, (data, result["advice"])
+    tip = tips[0]
+    prefix = next((key for key in AFTER_IPL_TIPS if tip.startswith(key)), None)
+    event(f"after-IPL fix: {prefix or 'online'}")
+    if prefix is not None:
+        assert _all_usable(_checked(machine, AFTER_IPL_TIPS[prefix])), (data, tip)
+        return
+    assert tip.startswith("raise online memory to "), tip
+    size = tip.removeprefix("raise online memory to ").split(" ")[0]
+    online = machine_from_mapping({**data, "memory": {**data["memory"], "online": size}},
+                                  "prop.yaml", "prop").memory.online
+    at = _checked(machine, _online_edits(machine, online))
+    assert _all_usable(at) and at is not None and at["standby_blocks"] == total, (data, tip)
+    # minimal in whole blocks (a size between would start standby off the block grid)
+    below = _checked(machine, _online_edits(machine, online - after["block_size"]))
+    assert not (_all_usable(below) and below is not None and below["standby_blocks"] == total)

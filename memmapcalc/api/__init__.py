@@ -87,8 +87,22 @@ class Result:
 
     @property
     def advice(self) -> list[str]:
-        """Verified fixes for a failing machine."""
+        """Verified fixes for a failing machine, or for one whose standby is not all usable
+        after IPL."""
         return list(self.evaluation.advice)
+
+    @property
+    def reasons(self) -> list[str]:
+        """Why the verdict is ``warn`` or ``fail``, one sentence each (``[]`` for pass)."""
+        return list(self.evaluation.reasons)
+
+    @property
+    def after_ipl(self) -> dict[str, Any] | None:
+        """Standby usable after IPL (the contract's ``after_ipl`` object)."""
+        from memmapcalc.api.contract import after_ipl_dict
+
+        use = self.evaluation.after_ipl
+        return None if use is None else after_ipl_dict(use)
 
     def explain(self) -> dict[str, dict[str, dict[str, Any]]]:
         """Every number with its formula, values, kernel source and versions."""

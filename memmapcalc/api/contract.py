@@ -11,9 +11,17 @@ from typing import Any
 
 from memmapcalc.about import __version__
 from memmapcalc.config.load import Loaded
+from memmapcalc.model.after_ipl.use import Use
 from memmapcalc.model.evaluate import Evaluation
 from memmapcalc.records.budget import CHARGED_ITEMS
 from memmapcalc.records.params import Params
+
+
+def fixes_list(evaluation: Evaluation, name: str | None = None) -> list[dict[str, Any]]:
+    """``fixes``: each advice with its change and the admin's commands."""
+    from memmapcalc.admin.commands import fix_dicts
+
+    return fix_dicts(evaluation.fixes, list(evaluation.advice), evaluation.params, name)
 
 SCHEMA_VERSION = 1
 
@@ -21,7 +29,7 @@ SCHEMA_VERSION = 1
 RESULT_KEYS = ("name", "path", "arch", "verdict", "ipl", "error", "kernel", "block_size",
                "standby_blocks", "memmap_per_block", "memmap_on_memory", "charged_at_ipl",
                "required", "online", "standby", "margin", "max_standby", "max_standby_capped",
-               "min_online", "advice", "notes")
+               "min_online", "advice", "notes", "platform", "fixes", "after_ipl", "reasons")
 
 
 def result_dict(loaded: Loaded, evaluation: Evaluation, explain: bool = False) -> dict[str, Any]:
@@ -49,12 +57,44 @@ def result_dict(loaded: Loaded, evaluation: Evaluation, explain: bool = False) -
         "min_online": None if evaluation.min_online is None else evaluation.min_online.value,
         "advice": list(evaluation.advice),
         "notes": list(evaluation.notes),
+        "platform": p.platform,
+        "fixes": fixes_list(evaluation, loaded.name),
+        "after_ipl": None if evaluation.after_ipl is None else after_ipl_dict(evaluation.after_ipl),
+        "reasons": list(evaluation.reasons),
     }
     if explain:
         from memmapcalc.explain import explanation
 
         result["explain"] = explanation(evaluation)
     return result
+
+
+def after_ipl_dict(use: Use) -> dict[str, Any]:
+    """The result's ``after_ipl`` object: standby blocks (and bytes) that can be brought into
+    use after IPL with the machine's settings and with memmap-on-memory, and what is left.
+    A count is ``None`` where the model has nothing to say (``limit`` says why)."""
+    from memmapcalc.model.after_ipl.fix import PARAMETER
+
+    mode = use.memmap_on_memory_mode
+    return {
+        "standby_blocks": use.standby_blocks,
+        "block_size": use.block_size,
+        "standby_memory": use.standby_memory,
+        "usable_blocks": use.usable_blocks,
+        "usable_memory": use.usable_memory,
+        "unusable_blocks": use.unusable_blocks,
+        "unusable_memory": None if use.unusable_blocks is None else (
+            use.unusable_blocks * use.block_size),
+        "usable_blocks_with_memmap_on_memory": use.usable_blocks_with_memmap_on_memory,
+        "usable_memory_with_memmap_on_memory": use.usable_memory_with_memmap_on_memory,
+        "uses_memmap_on_memory": use.uses_memmap_on_memory,
+        "memmap_on_memory_parameter": None if mode is None else (
+            f"memory_hotplug.memmap_on_memory={PARAMETER[mode]}"),
+        "configured_after_ipl": use.configured_after_ipl,
+        "zone": use.zone,
+        "limit": use.limit,
+        "memmap_on_memory_note": use.memmap_on_memory_why,
+    }
 
 
 def kernel_dict(p: Params) -> dict[str, Any]:
@@ -74,7 +114,7 @@ def error_dict(loaded: Loaded) -> dict[str, Any]:
     """The contract's result object for a machine that could not be read."""
     result: dict[str, Any] = dict.fromkeys(RESULT_KEYS)
     result.update(name=loaded.name, path=loaded.source, verdict="error",
-                  error=str(loaded.error), advice=[], notes=[])
+                  error=str(loaded.error), advice=[], notes=[], fixes=[], reasons=[])
     return result
 
 

@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from memmapcalc.config.load import Loaded
     from memmapcalc.model.after_ipl.bringup import AfterIpl, Bringup
+    from memmapcalc.model.after_ipl.release import Release
     from memmapcalc.model.plan.plan import Change, Column, Plan
+    from memmapcalc.records.params import Params
 
 #: Plan documents have their own schema version (the check contract is separate).
 SCHEMA_VERSION = 1
@@ -51,21 +53,34 @@ def other_arch(loaded: Loaded, arch: str) -> dict[str, Any]:
             "note": f"{arch}: the kernel behaviours, changes and after-IPL use that plan "
                     f"compares are modelled for s390x standby memory; these are check's fixes",
             "behaviours": [], "cheapest": None, "changes": [], "limits": [],
-            "after_ipl": None, "advice": list(evaluation.advice)}
+            "after_ipl": _check_after(evaluation), "advice": list(evaluation.advice),
+            "reasons": list(evaluation.reasons)}
+
+
+def _check_after(evaluation: Any) -> dict[str, Any] | None:
+    """Check's ``after_ipl`` object (other architectures: plan shows check's numbers)."""
+    from memmapcalc.api.contract import after_ipl_dict
+
+    return None if evaluation.after_ipl is None else after_ipl_dict(evaluation.after_ipl)
 
 
 def plan_dict(name: str, path: str, planned: Plan) -> dict[str, Any]:
     """One machine's plan as plain data (sizes in bytes)."""
     evaluation = planned.evaluation
+
+    def change(c: Change) -> dict[str, Any]:
+        return _change_dict(c, planned.params, name)
+
     return {
         "name": name, "path": path, "verdict": evaluation.verdict, "ipl": evaluation.ipl,
         "error": None, "arch": "s390x",
         "zone": planned.after_ipl.zone.value,
         "behaviours": [_column_dict(column) for column in planned.columns],
-        "cheapest": None if planned.cheapest is None else _change_dict(planned.cheapest),
-        "changes": [_change_dict(change) for change in planned.changes],
-        "limits": [_change_dict(change) for change in planned.limits],
-        "after_ipl": _after_dict(planned.after_ipl),
+        "cheapest": None if planned.cheapest is None else change(planned.cheapest),
+        "changes": [change(c) for c in planned.changes],
+        "limits": [change(c) for c in planned.limits],
+        "after_ipl": _after_dict(planned.after_ipl, planned.params, planned.release),
+        "reasons": list(evaluation.reasons),
     }
 
 
@@ -90,18 +105,48 @@ def _column_dict(column: Column) -> dict[str, Any]:
         "max_standby": None if evaluation.max_standby is None else evaluation.max_standby.value,
         "max_standby_capped": evaluation.max_standby_capped,
         "min_online": None if evaluation.min_online is None else evaluation.min_online.value,
-        "after_ipl": None if column.after is None else _after_dict(column.after),
+        "after_ipl": None if column.after is None else _after_dict(column.after,
+                                                                   variant.params),
     })
     return out
 
 
-def _change_dict(change: Change) -> dict[str, Any]:
+def _change_dict(change: Change, p: Params, name: str) -> dict[str, Any]:
+    """One change, with the admin's commands for the machine ``p`` (its platform and boot
+    loader; the sizes and kernel are the change's)."""
+    from memmapcalc.admin.commands import commands
+
     return {"kind": change.kind, "rank": change.rank, "text": change.text,
             "config_edits": dict(change.edits), "verdict": change.verdict,
-            "margin": change.margin, "minimal": change.minimal, "evidence": change.evidence}
+            "margin": change.margin, "minimal": change.minimal, "evidence": change.evidence,
+            "commands": [c.as_dict() for c in commands(change.fix, p, name)]}
 
 
-def _after_dict(after: AfterIpl) -> dict[str, Any]:
+def _after_dict(after: AfterIpl, p: Params | None,
+                release: tuple[Release, Release] | None = None) -> dict[str, Any]:
+    """Plan's after-IPL object: both ways in detail, then (additive, issue 14) the summary
+    check's ``after_ipl`` gives for the same machine and, as configured, the free path."""
+    from memmapcalc.api.contract import after_ipl_dict
+    from memmapcalc.model.after_ipl.use import summarise
+
+    out = _ways_dict(after)
+    if p is not None:
+        out.update(after_ipl_dict(summarise(after, p)))
+    if release is not None:
+        out["give_back"] = {"without_memmap_on_memory": _release_dict(release[0]),
+                            "with_memmap_on_memory": _release_dict(release[1])}
+    return out
+
+
+def _release_dict(release: Release) -> dict[str, Any]:
+    return {"possible": release.possible, "blocks": release.blocks,
+            "offline_returns": release.offline_returns, "deconfigure": release.deconfigure,
+            "last_block_returns": release.last_block_returns,
+            "last_block_memmap": release.last_block_memmap,
+            "all_blocks_return": release.all_blocks_return}
+
+
+def _ways_dict(after: AfterIpl) -> dict[str, Any]:
     def way(bringup: Bringup) -> dict[str, Any]:
         return {"memmap_on_memory": bringup.memmap_on_memory,
                 "memmap_on_memory_parameter": bringup.mode.kernel_value,

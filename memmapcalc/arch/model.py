@@ -252,6 +252,8 @@ def _assemble(p: Params, c: Computed, section: Explained[int], block: Explained[
         "kernel_image": boot["kernel_image"],
         "initramfs": boot["initramfs"],
         "crashkernel": boot["crashkernel"],
+        "cma": Explained(0, "0 B: no CMA area is modelled for this architecture",
+                         "not modelled"),
         "online_memmap": boot["online_memmap"],
         "standby_memmap": hotplug_memmap,
         "page_tables": Explained(pt_total, lambda: (" + ".join(

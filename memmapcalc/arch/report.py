@@ -16,6 +16,7 @@ from memmapcalc.kernel.cmdline_fix import boot_with, in_line
 from memmapcalc.kernel.modes import MemmapMode
 from memmapcalc.kernel.version import v
 from memmapcalc.records.budget import Budget
+from memmapcalc.records.fixes import Fix, other
 from memmapcalc.records.notes import release_notes, version_notes
 from memmapcalc.records.params import Params
 from memmapcalc.records.size_tips import size_tips
@@ -76,15 +77,16 @@ def notes(p: Params, result: Budget, capped: bool) -> list[str]:
     return out
 
 
-def advise(p: Params, min_online: int | None, max_standby: int | None) -> list[str]:
-    """Concrete, verified fixes for a machine that does not boot."""
+def advise(p: Params, min_online: int | None, max_standby: int | None) -> list[Fix]:
+    """Concrete, verified fixes for a machine that does not boot (the DIMM ones are
+    records of kind ``other``: no admin commands are modelled for these profiles)."""
     tips = size_tips(p, min_online, max_standby, passes, "boot memory", f"the {_what(p)}")
     if profile_of(p)[0].hotplug is Hotplug.ACPI_DIMMS and p.standby:
-        tips.extend(_dimm_tips(p))
+        tips.extend(other(text, p.online, p.standby) for text in _dimm_tips(p))
     if not tips:
-        tips.append("no single change of boot memory, DIMMs or kernel makes this machine boot: "
-                    "check kernel.footprint (or kernel.image, kernel.initramfs), "
-                    "kernel.crashkernel and boot.userspace")
+        tips.append(other("no single change of boot memory, DIMMs or kernel makes this machine "
+                          "boot: check kernel.footprint (or kernel.image, kernel.initramfs), "
+                          "kernel.crashkernel and boot.userspace", p.online, p.standby))
     return tips
 
 

@@ -1,12 +1,9 @@
 """``kernel.cmdline`` in a config: its settings as the model's inputs, checked against the config
-keys that say the same thing.
-
-A key the command line also sets must agree with it (the kernel only sees the command line):
-``kernel.memmap_on_memory`` vs ``memory_hotplug.memmap_on_memory=``, ``kernel.crashkernel`` vs
-``crashkernel=`` (compared as the sizes they reserve on this machine), ``kernel.thp`` vs
-``transparent_hugepage=``, ``kernel.auto_online`` vs ``memhp_default_state=``.  What the model
-cannot represent is refused with the parameter's name, never dropped (``cma=`` with a size where
-the kernel builds the area, ``mem=`` off s390x, ``memhp_default_state=online*`` while s390 adds
+keys that say the same thing (the kernel only sees the command line, so they must agree):
+``kernel.memmap_on_memory``, ``kernel.crashkernel`` (compared as the bytes they reserve on this
+machine), ``kernel.thp``, ``kernel.auto_online``, ``kernel.vmcp_cma``.  What the model cannot
+represent is refused with the parameter's name, never dropped (``cma=`` with a size where the
+kernel builds the area, ``mem=`` off s390x, ``memhp_default_state=online*`` while s390 adds
 standby at IPL).  Pure: no I/O.
 """
 
@@ -43,6 +40,7 @@ class Applied:
     auto_online: str | None = None
     online: int | None = None
     standby: int | None = None
+    vmcp_cma_size: int | None = None
     notes: tuple[str, ...] = ()
 
 
@@ -111,6 +109,7 @@ def apply(machine: Machine, identity: KernelIdentity | None) -> Applied:
     if settings.mem is not None and settings.mem.value and machine.arch == "s390x":
         values.update(_mem_caps(machine, settings.mem.value, settings.mem.token, notes))
     if settings.vmcp_cma is not None:
+        values["vmcp_cma_size"] = settings.vmcp_cma.value
         notes.append(f"kernel.cmdline sets {settings.vmcp_cma.token}: the z/VM vmcp CMA area is "
                      f"{format_size(settings.vmcp_cma.value)} (drivers/s390/char/vmcp.c, "
                      f"reserved under z/VM only)")
@@ -226,6 +225,9 @@ def check(machine: Machine) -> None:
     if thp is not None and "thp" in given and kernel.thp != (thp.value != "never"):
         raise CmdlineError("kernel.thp", _contradiction(str(kernel.thp).lower(), thp.token,
                                                         "THP " + thp.value))
+    if (vmcp := settings.vmcp_cma) is not None and kernel.vmcp_cma not in (None, vmcp.value):
+        raise CmdlineError("kernel.vmcp_cma", _contradiction(
+            format_size(kernel.vmcp_cma or 0), vmcp.token, format_size(vmcp.value)))
     _check_unmodelled(machine, settings, where)
 
 

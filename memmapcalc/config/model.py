@@ -191,6 +191,11 @@ class Kernel(BaseModel):
                           "with base pages.")
     auto_online: Literal["offline", "online", "online_kernel", "online_movable"] | None = Field(
         None, description="x86_64, arm64: memhp_default_state=; default offline.")
+    # --- platform (issue 13, 4): what differs under z/VM, see memmapcalc.arch.s390x.platforms
+    vmcp_cma: Size | None = Field(
+        None, description="s390x under z/VM: size of the vmcp CMA area (vmcp_cma= on the kernel "
+                          "command line); default CONFIG_VMCP_CMA_SIZE, 4M. Reserved only when "
+                          "platform is zvm.")
 
     @field_validator("standby", mode="before")
     @classmethod
@@ -225,6 +230,11 @@ class Machine(BaseModel):
         None, description="Machine name; default: file name without extension.")
     arch: Literal["s390x", "x86_64", "arm64", "ppc64le"] = Field(
         "s390x", description="Architecture profile: s390x (default), x86_64, arm64 or ppc64le.")
+    # --- platform (issue 13, 4); the rows are memmapcalc.arch.s390x.platforms.PLATFORMS
+    platform: Literal["zvm", "lpar", "kvm"] | None = Field(
+        None, description="s390x: where it IPLs: zvm (a z/VM guest: the vmcp CMA area is "
+                          "reserved), lpar, or kvm (QEMU/KVM guest: no standby memory). Absent: "
+                          "no vmcp CMA area is charged, and a note says so.")
     memory: Memory
     cpu: Cpu = Cpu()
     kernel: Kernel = Kernel()

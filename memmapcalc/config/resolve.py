@@ -43,7 +43,8 @@ def _cmdline_changes(machine: Machine, identity: KernelIdentity | None) -> dict[
     applied = apply(machine, identity)
     changes: dict[str, Any] = {name: getattr(applied, name)
                                for name in ("memmap_on_memory", "crashkernel", "thp",
-                                            "auto_online", "online", "standby")
+                                            "auto_online", "online", "standby",
+                                            "vmcp_cma_size")
                                if getattr(applied, name) is not None}
     settings = settings_of(machine)
     if settings is not None:  # so that a fix names the change of the line
@@ -83,6 +84,8 @@ def _s390(machine: Machine, identity: KernelIdentity | None) -> Params:
         backports=backports,
         arch=machine.arch,
         profile=s390x.PROFILE,
+        platform=machine.platform,
+        vmcp_cma_size=kernel.vmcp_cma,
         **shared_fields(machine),
     )
 

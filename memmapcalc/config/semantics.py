@@ -8,6 +8,7 @@ a message that says what is accepted.  Nothing here is a verdict about IPL.
 from __future__ import annotations
 
 from memmapcalc.arch.s390x.constants import MAX_PHYSICAL, PAGE
+from memmapcalc.arch.s390x.platforms import PLATFORMS
 from memmapcalc.config.model import Machine
 from memmapcalc.kernel.behaviour import behaviour_for
 from memmapcalc.units import MiB, format_size, human_size
@@ -29,6 +30,7 @@ def _power_of_two(value: int) -> bool:
 def check_machine(machine: Machine) -> None:
     """Raise :class:`FieldError` for the first inconsistency found."""
     _check_applies(machine)
+    _check_platform(machine)
     _check_footprint(machine)
     _check_cmdline(machine)
     if machine.arch != "s390x":
@@ -139,6 +141,7 @@ ONLY_ON: dict[tuple[str, str], tuple[str, ...]] = {
     ("kernel", "mmu"): ("ppc64le",),
     ("kernel", "rodata_full"): ("arm64",),
     ("kernel", "auto_online"): ("x86_64", "arm64"),
+    ("kernel", "vmcp_cma"): ("s390x",),
 }
 
 _INSTEAD: dict[tuple[str, ...], str] = {
@@ -175,6 +178,21 @@ def _check_cmdline(machine: Machine) -> None:
         check(machine)
     except CmdlineError as error:
         raise FieldError(error.field, error.message) from None
+
+
+def _check_platform(machine: Machine) -> None:
+    """``platform`` is where an s390x Linux IPLs; a QEMU/KVM guest has no standby memory."""
+    if machine.platform is None:
+        return
+    if machine.arch != "s390x":
+        raise FieldError("platform", f"{machine.platform} does not apply to arch {machine.arch}: "
+                         f"platform (zvm, lpar, kvm) is where an s390x Linux IPLs; remove it")
+    row = PLATFORMS[machine.platform]
+    if machine.memory.standby and not row.sclp_standby:
+        raise FieldError("memory.standby", f"{format_size(machine.memory.standby)} on platform "
+                         f"{machine.platform}: a {row.label} has no standby memory ({row.source}; "
+                         f"its hot-plug is virtio-mem, which memmapcalc does not model); write "
+                         f"standby: 0, or the platform it really runs on")
 
 
 def _check_footprint(machine: Machine) -> None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 KEYS: tuple[str, ...] = (
     "name",
     "arch",
+    "platform",
     "memory.online",
     "memory.standby",
     "memory.increment",

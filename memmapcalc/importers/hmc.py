@@ -42,8 +42,9 @@ from memmapcalc.units import MiB, format_size
 
 #: Largest size in MiB the importer accepts: 16 EiB, the s390x address space.
 _MAX_MIB = 1 << 44
-PLATFORM_NOTE = ("platform: lpar (an LPAR defined on the HMC); the config has no platform key "
-                 "yet, so this is a note only")
+#: Where the value of ``platform`` comes from: classic image profiles and DPM partitions
+#: are both logical partitions of PR/SM.
+PLATFORM_SOURCE = "an LPAR defined on the HMC (image activation profile or DPM partition)"
 
 
 def _value(obj: Mapping[str, Any], key: str, source: str, where: str) -> int | None:
@@ -151,7 +152,7 @@ def _draft(obj: Mapping[str, Any], source: str, where: str) -> MachineDraft:
     name = obj.get("name")
     if isinstance(name, str) and name.strip():
         draft.set("name", name.strip(), "name on the HMC")
-    draft.notes.append(PLATFORM_NOTE)
+    draft.set("platform", "lpar", PLATFORM_SOURCE)
     draft.leave_out("memory.increment", "the HMC's partition and profile data do not carry the "
                                         "storage increment (a CPC storage setting; LPAR "
                                         "increments are often large, e.g. 2 GiB): set "

@@ -83,6 +83,7 @@ def guest_machine(guest: GuestStorage, origin: str, reserved: str = "standby") -
     draft = MachineDraft(origin=origin)
     if guest.name:
         draft.set("name", guest.name, "z/VM user ID")
+    draft.set("platform", "zvm", "a z/VM guest's storage definitions")
     draft.set("memory.online", guest.online, guest.online_from)
     standby, source = guest.standby, guest.standby_from
     if guest.reserved and reserved == "standby":

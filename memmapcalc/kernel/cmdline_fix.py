@@ -15,13 +15,11 @@ Tokens = tuple[tuple[str, str], ...] | None
 
 _MiB = 1 << 20
 MEMMAP_PARAM = "memory_hotplug.memmap_on_memory"
-#: the spelling a fix writes into the line for each mode (kstrtobool's 1/0, ``force``)
-MEMMAP_SPELLING = {MemmapMode.OFF: "0", MemmapMode.ON: "1", MemmapMode.FORCE: "force"}
 
 
 def memmap_arg(mode: MemmapMode) -> str:
     """The argument a fix writes into the command line for ``mode``."""
-    return f"{MEMMAP_PARAM}={MEMMAP_SPELLING[mode]}"
+    return f"{MEMMAP_PARAM}={mode.cmdline_value}"
 
 
 def tokens_of(settings: CmdlineSettings) -> tuple[tuple[str, str], ...]:

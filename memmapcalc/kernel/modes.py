@@ -19,6 +19,12 @@ class MemmapMode(str, Enum):  # noqa: UP042 (str() and format() of the values st
     def kernel_value(self) -> str:
         return {"off": "N", "on": "Y", "force": "force"}[self.value]
 
+    @property
+    def cmdline_value(self) -> str:
+        """How memmapcalc writes it on a kernel command line (one spelling in every fix:
+        ``memory_hotplug.memmap_on_memory=1``); ``kernel_value`` is the sysfs read-back."""
+        return {"off": "0", "on": "1", "force": "force"}[self.value]
+
 
 class StandbyHandling(str, Enum):  # noqa: UP042
     """What the kernel does with standby memory at IPL."""

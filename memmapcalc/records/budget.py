@@ -19,8 +19,11 @@ class MemmapOnMemory:
 
 
 #: Order and names of the items of ``charged_at_ipl`` (the JSON contract).
-CHARGED_ITEMS = ("kernel_image", "initramfs", "crashkernel", "online_memmap", "standby_memmap",
-                 "page_tables", "metadata", "min_free", "userspace")
+CHARGED_ITEMS = ("kernel_image", "initramfs", "crashkernel", "cma", "online_memmap",
+                 "standby_memmap", "page_tables", "metadata", "min_free", "userspace")
+#: Items the text and HTML tables show only when they charge something (the JSON always
+#: carries them): ``cma`` is the z/VM vmcp CMA area, 0 everywhere else.
+SHOWN_IF_CHARGED = frozenset({"cma"})
 
 
 @dataclass(frozen=True, slots=True)

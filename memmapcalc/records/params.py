@@ -83,6 +83,11 @@ class Params:
     backports: tuple[str, ...] = ()
     #: what kernel.cmdline set or ignored (memmapcalc.config.cmdline), for the notes
     cmdline_notes: tuple[str, ...] = ()
+    # --- platform (s390x): memmapcalc.arch.s390x.platforms
+    #: the config's ``platform`` (zvm, lpar, kvm), None when not given
+    platform: str | None = None
+    #: the config's ``kernel.vmcp_cma`` (None: CONFIG_VMCP_CMA_SIZE); reserved under z/VM
+    vmcp_cma_size: int | None = None
     #: with kernel.cmdline: (parameter, the argument that sets it) for what the line sets, so a
     #: fix names the change of the line (memmapcalc.kernel.cmdline_fix); None without one
     cmdline_tokens: tuple[tuple[str, str], ...] | None = None

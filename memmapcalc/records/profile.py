@@ -21,7 +21,7 @@ class ModelProfile:
     max_standby: Callable[..., Any]  # (p, budget) -> (limit | None, capped)
     min_online: Callable[..., Any]  # (p, budget) -> limit | None
     limits: Callable[..., Any]  # (p, budget, standby, capped, online) -> explained limits
-    advise: Callable[..., list[str]]  # (p, min_online, max_standby) -> verified fixes
+    advise: Callable[..., list[Any]]  # (p, min_online, max_standby) -> verified Fix records
     notes: Callable[..., list[str]]  # (p, budget, capped) -> what was assumed
 
     def __repr__(self) -> str:

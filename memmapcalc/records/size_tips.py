@@ -8,24 +8,26 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from memmapcalc.kernel.cmdline_fix import crash_text, mem_text
+from memmapcalc.records.fixes import Fix, FixKind
 from memmapcalc.records.params import Params, footprint_hint
 from memmapcalc.units import format_size
 
 
 def size_tips(p: Params, min_online: int | None, max_standby: int | None,
-              passes: Callable[[Params], bool], online: str, standby: str) -> list[str]:
+              passes: Callable[[Params], bool], online: str, standby: str) -> list[Fix]:
     """``raise {online} to …`` and ``lower {standby} to …`` where they apply."""
-    tips: list[str] = []
+    tips: list[Fix] = []
     if min_online is not None and min_online > p.online:
         assert passes(replace(p, online=min_online))
-        tips.append(f"raise {online} to {format_size(min_online)} "
-                    f"(+{format_size(min_online - p.online)})"
-                    f"{line_fix(p, min_online, p.standby)}{footprint_hint(p)}")
+        tips.append(Fix(FixKind.RAISE_ONLINE, f"raise {online} to {format_size(min_online)} "
+                        f"(+{format_size(min_online - p.online)})"
+                        f"{line_fix(p, min_online, p.standby)}{footprint_hint(p)}",
+                        min_online, p.standby))
     if max_standby is not None and max_standby < p.standby:
         assert passes(replace(p, standby=max_standby))
-        tips.append(f"lower {standby} to {format_size(max_standby)} "
-                    f"(-{format_size(p.standby - max_standby)})"
-                    f"{line_fix(p, p.online, max_standby)}")
+        tips.append(Fix(FixKind.LOWER_STANDBY, f"lower {standby} to {format_size(max_standby)} "
+                        f"(-{format_size(p.standby - max_standby)})"
+                        f"{line_fix(p, p.online, max_standby)}", p.online, max_standby))
     return tips
 
 

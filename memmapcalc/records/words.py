@@ -14,7 +14,8 @@ from types import MappingProxyType
 class ReportWords:
     """The words of one profile family.
 
-    ``kernel_line`` is a :meth:`str.format` template with the fields ``arch``, ``version``,
+    ``kernel_line`` is a :meth:`str.format` template with the fields ``platform`` (``"z/VM
+    guest, "``, empty when not given), ``arch``, ``version``,
     ``standby`` (:meth:`standby_state`), ``blocks``, ``block_size``, ``memmap_per_block``
     and ``mom`` (``yes``/``no``)."""
 
@@ -34,7 +35,7 @@ IPL_WORDS = ReportWords(
         "header": "charged to online memory at IPL",
         "online_memmap": "memmap of online memory",
         "standby_memmap": "memmap of standby memory"}),
-    kernel_line=("kernel {version}, {standby}; {blocks} standby blocks of {block_size}, "
+    kernel_line=("{platform}kernel {version}, {standby}; {blocks} standby blocks of {block_size}, "
                  "memmap {memmap_per_block} per block, memmap on memory: {mom}"),
     standby_added="standby added at IPL",
     standby_later="standby configured after IPL",

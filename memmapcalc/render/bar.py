@@ -18,7 +18,8 @@ from memmapcalc.units import human_size
 #: The budget bar's groups of ``charged_at_ipl`` items, in the order they fill online
 #: memory (what the kernel takes first comes first): glyph, colour, items.
 GROUPS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
-    ("kernel", "█", "blue", ("kernel_image", "initramfs", "crashkernel", "metadata")),
+    ("kernel", "█", "blue", ("kernel_image", "initramfs", "crashkernel", "cma",
+                                  "metadata")),
     ("memmaps", "▓", "magenta", ("online_memmap", "standby_memmap")),
     ("page tables", "▒", "yellow", ("page_tables",)),
     ("reserves", "░", "cyan", ("min_free", "userspace")),

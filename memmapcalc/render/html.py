@@ -17,8 +17,9 @@ from collections.abc import Iterable
 from typing import Any, TextIO
 
 from memmapcalc.errors import MemmapcalcError
+from memmapcalc.records.budget import SHOWN_IF_CHARGED
 from memmapcalc.render import RenderOptions
-from memmapcalc.render.findings import error_message, headline, words
+from memmapcalc.render.findings import command_lines, error_message, headline, words
 from memmapcalc.render.markdown import show_controls
 from memmapcalc.units import human_size
 
@@ -28,6 +29,7 @@ LABELS = {
     "kernel_image": "kernel image",
     "initramfs": "initramfs",
     "crashkernel": "crashkernel",
+    "cma": "CMA area (z/VM vmcp)",
     "online_memmap": "memmap of online memory",
     "standby_memmap": "memmap of standby memory",
     "page_tables": "page tables",
@@ -76,7 +78,9 @@ def bar(r: dict[str, Any]) -> dict[str, Any]:
     scale = max(online, required, 1)
     segments, x = [], 0.0
     w = words(r)
-    for index, (key, value) in enumerate(r["charged_at_ipl"].items()):
+    shown = [(key, value) for key, value in r["charged_at_ipl"].items()
+             if value or key not in SHOWN_IF_CHARGED]
+    for index, (key, value) in enumerate(shown):
         width = value * BAR_WIDTH / scale
         segments.append({"key": key, "label": w.get(key, LABELS.get(key, key)),
                          "value": value, "size": human_size(value),
@@ -186,8 +190,16 @@ def machine(index: int, r: dict[str, Any]) -> dict[str, Any]:
             "online": human_size(r["online"]), "standby": human_size(r["standby"]),
             "required": human_size(r["required"]),
             "advice": [show_controls(_fix_text(fix)) for fix in r.get("advice") or []],
+            "commands": _commands(r),
             "reasons": [show_controls(reason) for reason in r.get("reasons") or []],
             "notes": [show_controls(note) for note in r.get("notes") or []]}
+
+
+def _commands(r: dict[str, Any]) -> list[list[str]]:
+    """Each advice's commands (``fixes``), one line each, in the order of ``advice``."""
+    by_advice = {entry["advice"]: entry["commands"] for entry in r.get("fixes") or ()}
+    return [[show_controls(line) for line in command_lines(by_advice.get(fix, ()))]
+            for fix in r.get("advice") or []]
 
 
 #: At most this many machine sections (errors, failures and warnings first); the table

@@ -73,12 +73,17 @@ def testcase(r: dict[str, Any]) -> str:
             f"{_text(body)}</{tag}>\n    </testcase>\n")
 
 
+def _why(r: dict[str, Any]) -> str:
+    """Why a machine warns: its reasons (little room, standby not all usable after IPL)."""
+    return "; ".join(r.get("reasons") or []) or headline(r)
+
+
 def testsuite(index: int, path: str, results: list[dict[str, Any]], stamp: str,
               host: str) -> str:
     """One ``<testsuite>`` for the machines of one input file."""
     failures = sum(r["verdict"] == "fail" for r in results)
     errors = sum(r["verdict"] == "error" for r in results)
-    warnings = "".join(f"{r['name']}: warn: {headline(r)}\n" for r in results
+    warnings = "".join(f"{r['name']}: warn: {_why(r)}\n" for r in results
                        if r["verdict"] == "warn")
     return "".join([
         f"  <testsuite name={_attr(path or '-')} package=\"memmapcalc\" id=\"{index}\" "

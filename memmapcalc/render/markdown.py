@@ -136,7 +136,7 @@ def _after_ipl_cell(r: dict[str, Any]) -> str:
     after = r.get("after_ipl")
     if not after:
         return "—"
-    blocks, total = after.get("usable_blocks"), r.get("standby_blocks")
+    blocks, total = after.get("usable_blocks"), after.get("standby_blocks", r.get("standby_blocks"))
     parts = []
     if blocks is not None:
         parts.append(f"{blocks} of {total} blocks" if total is not None else f"{blocks} blocks")
@@ -250,6 +250,7 @@ def _plan_cells(entry: dict[str, Any]) -> list[str]:
     yours = _yours(entry)
     if yours is None or "margin" not in yours:  # other architectures: check's verdict and fixes
         return [name, path, BADGE[entry["verdict"]], "—", "—", "—",
+                _after_ipl_cell(entry) if entry.get("after_ipl") else
                 f"n/a ({escape(entry.get('arch'))}: s390x standby only)",
                 _cell_list(entry.get("advice") or [])]
     max_standby = _size(yours["max_standby"]) + (" (cap)" if yours["max_standby_capped"] else "")

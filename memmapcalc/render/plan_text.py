@@ -56,8 +56,12 @@ def _machine(console: Console, entry: dict[str, Any], planned: Plan | None) -> N
         return
     console.print(f"       as configured: {markup(_configured(planned))}", soft_wrap=True)
     console.print(_behaviour_table(planned), new_line_start=True)
-    _changes(console, planned)
+    _changes(console, planned, entry)
     _after(console, planned.after_ipl)
+    from memmapcalc.render.plan_release import give_back, summary
+
+    summary(console, entry)
+    give_back(console, planned)
     for note in planned.evaluation.notes:
         console.print(f"       [dim]note: {markup(note)}[/dim]", soft_wrap=True)
     console.print()
@@ -75,7 +79,7 @@ def _configured(planned: Plan) -> str:
              f"cannot IPL, short by {human_size(-b.margin)}" if b.margin < 0 else
              f"IPLs with {human_size(b.margin)} left, below boot.min_margin")
     return (f"kernel {kernel}, {standby}, memory_hotplug.memmap_on_memory="
-            f"{p.memmap_on_memory.kernel_value}: {state}")
+            f"{p.memmap_on_memory.cmdline_value}: {state}")
 
 
 def _behaviour_table(planned: Plan) -> Any:
@@ -184,7 +188,7 @@ def _usable_after(column: Column) -> str:
                       for way in _ways(column))
 
 
-def _changes(console: Console, planned: Plan) -> None:
+def _changes(console: Console, planned: Plan, entry: dict[str, Any]) -> None:
     console.print("       [dim]¹ after IPL: ≥ 6.19 without / with memmap-on-memory per block, "
                   f"blocks onlined to {planned.after_ipl.zone.label}; "
                   "² the setting has no effect here and falls back[/dim]", soft_wrap=True)
@@ -199,6 +203,7 @@ def _changes(console: Console, planned: Plan) -> None:
         for index, change in enumerate(planned.changes, 1):
             lead = "[bold]cheapest:[/bold] " if index == 1 else ""
             console.print(f"       {index}. {lead}{markup(_change_line(change))}", soft_wrap=True)
+            _commands(console, entry["changes"][index - 1]["commands"])
     elif not planned.evaluation.ipl:
         console.print("       no single change of online memory, standby memory, kernel parameter "
                       "or kernel makes this machine IPL: check kernel.image, kernel.initramfs, "
@@ -207,6 +212,14 @@ def _changes(console: Console, planned: Plan) -> None:
         console.print("       limits, each verified by re-running the model:")
         for change in planned.limits:
             console.print(f"       - {markup(_change_line(change))}", soft_wrap=True)
+
+
+def _commands(console: Console, commands: list[dict[str, Any]]) -> None:
+    """A change's commands, indented under it (memmapcalc.admin.commands)."""
+    from memmapcalc.render.findings import command_lines
+
+    for line in command_lines(commands):
+        console.print(f"            [dim]{markup(line)}[/dim]", soft_wrap=True)
 
 
 def _change_line(change: Change) -> str:
@@ -252,3 +265,4 @@ def _after(console: Console, after: AfterIpl) -> None:
             console.print(f"           {markup(way.why)}", soft_wrap=True)
     for note in after.notes:
         console.print(f"         [dim]{markup(note)}[/dim]", soft_wrap=True)
+

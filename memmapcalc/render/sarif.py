@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 from memmapcalc.about import __version__
 from memmapcalc.render import RenderOptions
-from memmapcalc.render.findings import error_position, message
+from memmapcalc.render.findings import error_position, margin_warns, message
 from memmapcalc.render.safe import dumps, valid
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -35,9 +35,16 @@ RULES = (
     ("invalid-config", "error", "error", "The machine config cannot be read or is invalid.",
      "The file is not valid YAML, TOML or JSON, or a key or value is not accepted; the "
      "message names the field and what is accepted."),
+    ("standby-unusable-after-ipl", "warn", "warning",
+     "The machine IPLs, but not all its standby memory can be brought into use after IPL.",
+     "From Linux 6.19 each standby block pays its memory map when it is configured after IPL, "
+     "from the memory left then unless memmap-on-memory puts the memmap on the block: only "
+     "as many blocks as that memory holds memmaps for can be configured."),
 )
 _BY_VERDICT = {verdict: (index, rule_id, level)
-               for index, (rule_id, verdict, level, _, _) in enumerate(RULES)}
+               for index, (rule_id, verdict, level, _, _) in enumerate(RULES[:3])}
+#: the warning that is not about the margin (issue 14), appended to keep the rule indices
+_AFTER_IPL = (3, RULES[3][0], RULES[3][2])
 
 
 def artifact_uri(path: str) -> str:
@@ -61,6 +68,8 @@ def result(r: dict[str, Any]) -> dict[str, Any] | None:
     found = _BY_VERDICT.get(r["verdict"])
     if found is None:
         return None
+    if r["verdict"] == "warn" and not margin_warns(r):
+        found = _AFTER_IPL
     index, rule_id, level = found
     line, column = error_position(r)
     region: dict[str, int] = {"startLine": line or 1}

@@ -18,8 +18,17 @@ from rich.console import Console
 from rich.text import Span, Text
 
 from memmapcalc.arch.registry import vocabulary
+from memmapcalc.records.budget import SHOWN_IF_CHARGED
 from memmapcalc.render import RenderOptions
-from memmapcalc.render.findings import headline, kernel_shown, words
+from memmapcalc.render.findings import (
+    after_ipl_line,
+    command_lines,
+    has_standby,
+    headline,
+    kernel_shown,
+    platform_shown,
+    words,
+)
 from memmapcalc.render.safe import terminal
 from memmapcalc.units import human_size, human_size_at_least
 
@@ -28,6 +37,7 @@ _LABELS = {
     "kernel_image": "kernel image",
     "initramfs": "initramfs",
     "crashkernel": "crashkernel",
+    "cma": "CMA area (z/VM vmcp)",
     "online_memmap": "memmap of online memory",
     "standby_memmap": "memmap of standby memory",
     "page_tables": "page tables",
@@ -65,15 +75,18 @@ def _machine(r: dict[str, Any], options: RenderOptions) -> list[Text]:
     lines = [head]
     if verdict == "error":
         return [*lines, Text(f"       {terminal(r['error'])}"), Text()]
-    lines += [Text(f"       {terminal(_summary_line(r))}"),
+    lines += [Text(f"       {terminal(_summary_line(r))}"), *_after_ipl_lines(r),
               Text(f"       {terminal(_kernel_line(r))}"), Text(), *_budget_table(r)]
     if options.color:  # a terminal (or forced colour): the budget as a picture too
         from memmapcalc.render.bar import budget_bar
 
         lines.extend(budget_bar(r).split("\n"))
     lines.append(Text(f"       {terminal(_limits_line(r))}"))
+    commands = {entry["advice"]: entry["commands"] for entry in r.get("fixes") or ()}
     for tip in r["advice"]:
         lines.append(Text.assemble("       ", ("fix:", "bold"), f" {terminal(tip)}"))
+        lines.extend(Text(f"            {terminal(line)}", style="dim")
+                     for line in command_lines(commands.get(tip, ())))
     for note in r["notes"]:
         lines.append(Text(f"       note: {terminal(note)}", style="dim"))
     if options.explain and "explain" in r:
@@ -86,11 +99,22 @@ def _summary_line(r: dict[str, Any]) -> str:
     return headline(r)
 
 
+def _after_ipl_lines(r: dict[str, Any]) -> list[Text]:
+    """What after IPL gives (issue 14), under the IPL line; yellow when not all is usable."""
+    line = after_ipl_line(r)
+    if line is None:
+        return []
+    after = r["after_ipl"]
+    short = after["usable_blocks"] is not None and after["usable_blocks"] < after["standby_blocks"]
+    return [Text(f"       {terminal(line)}", style="yellow" if short else "")]
+
+
 def _kernel_line(r: dict[str, Any]) -> str:
     kernel = r["kernel"]
     report = vocabulary(r.get("arch"))
     return report.kernel_line.format(
-        arch=r.get("arch"), version=kernel_shown(kernel),
+        platform=platform_shown(r.get("platform")), arch=r.get("arch"),
+        version=kernel_shown(kernel),
         standby=report.standby_state(kernel.get("standby")), blocks=r["standby_blocks"],
         block_size=human_size(r["block_size"]),
         memmap_per_block=human_size(r["memmap_per_block"]),
@@ -106,6 +130,8 @@ def _budget_table(r: dict[str, Any]) -> list[Text]:
         [(f"       {w['header']}", "bold"), ("bytes", "bold"), ("size", "bold"),
          (f"of {w['online']}", "bold")]]
     for key, value in r["charged_at_ipl"].items():
+        if key in SHOWN_IF_CHARGED and not value:
+            continue
         label = w.get(key, _LABELS.get(key, key))
         rows.append([(f"       {terminal(label)}", None), (str(value), None),
                      (human_size(value), None), (_percent(value, online), None)])
@@ -141,9 +167,14 @@ def _percent(value: int, whole: int) -> str:
 
 def _limits_line(r: dict[str, Any]) -> str:
     w = words(r)
-    standby = (f"none (fails even without {w['standby']})" if r["max_standby"] is None else
-               human_size(r["max_standby"]) + (" (limit, see note)" if r["max_standby_capped"]
-                                               else ""))
+    if not has_standby(r.get("platform")):  # a KVM guest: no standby to bound (see note)
+        standby = "none (no standby memory on this platform)"
+    elif r["max_standby"] is None:
+        standby = f"none (fails even without {w['standby']})"
+    else:
+        standby = (
+            human_size(r["max_standby"]) + (" (limit, see note)" if r["max_standby_capped"]
+                                            else ""))
     online = "none" if r["min_online"] is None else human_size_at_least(r["min_online"])
     return f"max {w['standby']} {standby}; min {w['online']} {online}"
 

@@ -91,7 +91,7 @@ machines:
   - name: with-mom                 # overrides one kernel key, keeps the version -> 6.8 has none
     memory: {online: 4G}
     kernel: {memmap_on_memory: on}
-  - name: newer                    # its own version wins over the default -> passes
+  - name: newer                    # its own version wins -> IPLs, warns (after IPL)
     memory: {online: 4G}
     kernel: {version: "6.19"}
   - memory: {online: 4G, standby: 0}   # no name: file stem and index
@@ -109,7 +109,8 @@ def test_fleet_defaults_merge_and_names(gate: Gate, tmp_path: Path) -> None:
     assert all(r["path"] == str(tmp_path / "zoo.yaml") for r in results.values())
     assert results["plain"]["verdict"] == "fail" and results["plain"]["standby"] == 252 << 30
     assert results["with-mom"]["kernel"]["version"] == "6.8"
-    assert results["newer"]["kernel"]["version"] == "6.19" and results["newer"]["verdict"] == "pass"
+    assert results["newer"]["kernel"]["version"] == "6.19" and results["newer"]["verdict"] == "warn"
+    assert results["newer"]["after_ipl"]["usable_blocks"] < results["newer"]["standby_blocks"]
     assert results["zoo[3]"]["standby"] == 0 and results["zoo[3]"]["verdict"] == "pass"
     assert results["broken"]["verdict"] == "error"
     assert "machines.4.memory.online (line 15, column 22)" in results["broken"]["error"]

@@ -22,7 +22,8 @@ def values(text: str) -> list[dict[str, object]]:
 
 def test_dpm_partition_show() -> None:
     (p1,) = values((HMC / "partition-show-p1.json").read_text())
-    assert p1 == {"name": "p1", "memory.online": 16 * GiB, "memory.standby": 16 * GiB}
+    assert p1 == {"name": "p1", "platform": "lpar", "memory.online": 16 * GiB,
+                  "memory.standby": 16 * GiB}
 
 
 def test_dpm_partition_list_gives_a_fleet() -> None:
@@ -45,7 +46,7 @@ def test_what_the_hmc_cannot_tell_is_left_out_with_a_note() -> None:
     (draft,) = hmc_machines('{"name": "A", "initial-memory": 1024, "maximum-memory": 2048}', "h")
     assert set(draft.unknown) == {"memory.increment", "memory.block_size", "cpu.edat1",
                                   "kernel.version"}
-    assert any(n.startswith("platform: lpar") for n in draft.notes)
+    assert draft.values["platform"].value == "lpar"  # a DPM partition is an LPAR too
 
 
 @pytest.mark.parametrize(("obj", "partial"), [
@@ -97,9 +98,9 @@ def test_cli_writes_what_check_reads(invoke: Invoke, tmp_path: Path, fmt: str) -
     result = invoke("import", "hmc", str(HMC / "partition-list-z16.json"), "-f", fmt,
                     "-o", str(target))
     assert result.code == 0, result.err
-    assert "platform: lpar" in result.err
     machines = load_config(target.read_text(), fmt)
     assert [m.name for m in machines] == ["PART1", "PART2"]
+    assert [m.platform for m in machines] == ["lpar", "lpar"]
 
 
 def test_values_check_would_refuse_are_an_import_error(invoke: Invoke) -> None:

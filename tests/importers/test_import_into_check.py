@@ -114,6 +114,6 @@ def test_fixture_checksums_match_the_readme() -> None:
     readme = (DATA / "README.md").read_text()
     listed = {name: digest for digest, name in
               re.findall(r"^([0-9a-f]{64})  (\S+)$", readme, re.MULTILINE)}
-    assert len(listed) == 15
+    assert len(listed) == 16
     for name, digest in listed.items():
         assert hashlib.sha256((DATA / name).read_bytes()).hexdigest() == digest, name

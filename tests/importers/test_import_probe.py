@@ -110,7 +110,7 @@ def test_linux_619_firmware_tree(tmp_path: Path, invoke: Invoke) -> None:
     result = invoke("probe", "--sysroot", str(tmp_path), "-f", "json")
     assert result.code == 0, result.err
     assert json.loads(result.out) == {
-        "name": "LNX619", "arch": "s390x",
+        "name": "LNX619", "arch": "s390x", "platform": "zvm",  # VM00 Control Program: z/VM
         "memory": {"online": "2G", "standby": "1G", "increment": "2M", "block_size": "128M"},
         "cpu": {"edat1": True, "edat2": True},
         # /proc/cmdline is kernel.cmdline, read by check's parser: memmap_on_memory=1 agrees

@@ -65,7 +65,7 @@ def test_directory_through_the_cli_is_a_fleet(invoke: Invoke) -> None:
 def test_one_user_gives_one_config(invoke: Invoke) -> None:
     result = invoke("import", "zvm", "--user", "lnxa01", "-f", "json", stdin=DIRECTORY)
     assert result.code == 0, result.err
-    assert json.loads(result.out) == {"name": "LNXA01", "arch": "s390x",
+    assert json.loads(result.out) == {"name": "LNXA01", "arch": "s390x", "platform": "zvm",
                                       "memory": {"online": "4G", "standby": "10G"}}
     assert "RESERVED counted as standby" in result.err
     assert invoke("import", "zvm", "--user", "NOBODY", stdin=DIRECTORY).code == 2

@@ -40,11 +40,12 @@ def test_check_summary_and_table_match_json() -> None:
             f"{summary['fail']} fail, {summary['error']} error**") in done.stdout
     rows = table_rows(done.stdout)
     head, align, body = rows[0], rows[1], rows[2:]
-    assert head == ["machine", "path", "verdict", "margin", "max standby", "min online", "fixes"]
-    assert align == [":--", ":--", ":--", "--:", "--:", "--:", ":--"]
+    assert head == ["machine", "path", "verdict", "margin", "max standby", "min online",
+                    "after IPL usable", "fixes"]  # check's results carry after_ipl (issue 14)
+    assert align == [":--", ":--", ":--", "--:", "--:", "--:", "--:", ":--"]
     assert len(body) == summary["checked"]
     assert all(len(row) == len(head) for row in body)
-    verdicts = [row[2].split()[-1] for row in body]
+    verdicts = [row[2].split("<br>")[0].split()[-1] for row in body]  # reasons follow <br>
     assert verdicts == sorted(verdicts, key=md.RANK.__getitem__)  # fail, warn, pass
 
 
@@ -59,7 +60,11 @@ def test_check_rows_show_the_contract_numbers() -> None:
         assert row[5] == human_size(r["min_online"])
         assert row[4].startswith(human_size(r["max_standby"]))
         assert row[4].endswith("(cap)") == r["max_standby_capped"]
-        assert row[6].count("• ") == len(r["advice"])
+        assert row[6] == md._after_ipl_cell(r)
+        assert row[7].count("• ") == len(r["advice"])
+        assert row[2].count("<br>") == len(r["reasons"])  # the verdict's reasons beneath it
+    lnx = next(row for row in body if row[0] == "lnx01-6.19")
+    assert lnx[6] == "1803 of 2016 blocks, 225.37 GiB, 2016 with memmap-on-memory"
 
 
 def test_hostile_names_are_escaped_and_errors_are_rows(tmp_path: Path) -> None:
@@ -68,7 +73,7 @@ def test_hostile_names_are_escaped_and_errors_are_rows(tmp_path: Path) -> None:
     text = done.stdout
     assert "\x1b" not in text and "<script>" not in text and "<img" not in text
     rows = table_rows(text)
-    assert all(len(row) == 7 for row in rows)
+    assert all(len(row) == 8 for row in rows)
     assert len(rows) == 2 + 4
     error = rows[2]
     assert error[0] == "broken" and error[2].startswith("⛔ error<br>memory.online (line 3")
@@ -139,7 +144,7 @@ def test_plan_markdown() -> None:
     assert done.returncode == 1
     plans = {p["name"]: p for p in json.loads(run_cli("plan", "configs", "-f", "json")
                                               .stdout)["plans"]}
-    assert "**13 machines: 6 pass, 3 warn, 4 fail, 0 error**" in done.stdout
+    assert "**13 machines: 5 pass, 4 warn, 4 fail, 0 error**" in done.stdout
     rows = table_rows(done.stdout)
     assert rows[0][6] == "after IPL usable (without / with memmap-on-memory)"
     body = {row[0]: row for row in rows[2:]}
@@ -148,7 +153,8 @@ def test_plan_markdown() -> None:
     assert row[6] == "1803/2016 blocks, 225.71 GiB / 2016/2016 blocks, 251.92 GiB"
     failing = body["lnx01"]
     assert failing[7].count("• ") == len(plans["lnx01"]["changes"])
-    assert body["arm64-64k"][6] == "n/a (arm64: s390x standby only)"
+    # other architectures: check's after-IPL count (every DIMM was added at boot)
+    assert body["arm64-64k"][6] == "512 of 512 blocks, 256 GiB"
 
 
 def test_plan_markdown_error_row(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ model follows (kernel-model.md §8):
 
 from __future__ import annotations
 
-from memmapcalc.arch.s390x import metadata, pagetables, watermarks
+from memmapcalc.arch.s390x import metadata, pagetables, platforms, watermarks
 from memmapcalc.arch.s390x.blocks import block_size, standby_blocks, standby_range
 from memmapcalc.arch.s390x.constants import PAGE, SEGMENT
 from memmapcalc.arch.s390x.memmap import memmap_size, standby_memmap_on_memory
@@ -115,6 +115,7 @@ def budget(p: Params) -> Budget:
                                  lambda: f"roundup({mib(p.crashkernel)}, 1 MiB) = {mib(crash)}",
                                  "arch/s390/kernel/setup.c reserve_crashkernel(), "
                                  "KEXEC_CRASH_MEM_ALIGN"),
+        "cma": platforms.vmcp_cma(p),
         "online_memmap": online_memmap,
         "standby_memmap": standby_memmap,
         "page_tables": Explained(page_table_total, lambda: (" + ".join(

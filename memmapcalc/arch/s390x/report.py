@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from memmapcalc.arch.s390x.constants import MAX_PHYSICAL
+from memmapcalc.arch.s390x.platforms import platform_notes
 from memmapcalc.explained import Explained, mib
 from memmapcalc.kernel.modes import StandbyHandling
 from memmapcalc.records.budget import Budget
@@ -34,7 +35,7 @@ def notes(p: Params, result: Budget, capped: bool) -> list[str]:
 
 def _notes(p: Params, capped: bool) -> list[str]:
     notes = version_notes(p, "all standby added at IPL, no memmap-on-memory, 256 MiB sections")
-    notes += identity_notes(p) + override_notes(p)
+    notes += identity_notes(p) + override_notes(p) + platform_notes(p)
     if p.standby_handling is StandbyHandling.DEFERRED and not p.edat1:
         notes.append("6.19+ without EDAT1: sclp_mem.c has no EDAT1 test; memmap-on-memory per "
                      "block follows the kernel source but is untested on real machines")

@@ -20,6 +20,7 @@ from __future__ import annotations
 from memmapcalc.arch.s390x import metadata
 from memmapcalc.arch.s390x.budget import budget, passes
 from memmapcalc.arch.s390x.constants import DMA_ZONE_END, MAX_PHYSICAL, PAGE, REGION3_ENTRY
+from memmapcalc.arch.s390x.platforms import platform
 from memmapcalc.kernel.modes import StandbyHandling
 from memmapcalc.kernel.search import first_true, from_here_on, smallest_online
 from memmapcalc.kernel.watermarks import THP_MIN_RAM
@@ -30,7 +31,10 @@ from memmapcalc.units import MiB
 
 def max_standby(p: Params, current: Budget) -> tuple[int | None, bool]:
     """Largest standby (a whole number of blocks) that IPLs, and whether the architecture's
-    physical limit capped it.  ``None`` when not even standby 0 passes."""
+    physical limit capped it.  ``None`` when not even standby 0 passes, and on a platform
+    whose hypervisor reports no standby memory (KVM: there is none to bound)."""
+    if not platform(p.platform).sclp_standby:
+        return None, False
     block = current.block_size.value
     limit = max(0, (MAX_PHYSICAL - p.online) // block)
     added = limit - 1 - current.standby_blocks.value  # usable blocks the limit adds, at least

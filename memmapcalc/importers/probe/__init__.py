@@ -17,7 +17,8 @@ What is read, and why (``../shared/reference/inputs.md`` §1.2, §2.7):
 * the kernel release: ``/proc/sys/kernel/osrelease`` (``os.uname()`` for the live
   system only: under ``--sysroot`` it would describe the wrong machine).
 * ``/proc/meminfo``: MemTotal, to report what the kernel really keeps for itself.
-* ``/proc/sysinfo`` (s390): guest or LPAR name and hypervisor.
+* ``/proc/sysinfo`` (s390): guest or LPAR name and hypervisor, and from it ``platform``
+  (z/VM, LPAR or KVM, as the kernel's early.c decides; :mod:`.platform`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from memmapcalc.importers.probe.context import Context
 from memmapcalc.importers.probe.cpu import architecture, cpu, machine_name
 from memmapcalc.importers.probe.kernel import footprint, kernel
 from memmapcalc.importers.probe.memory_blocks import increment, memory
+from memmapcalc.importers.probe.platform import platform
 from memmapcalc.importers.probe.snapshot import Block, Snapshot, read_snapshot
 
 __all__ = ["Block", "Snapshot", "read_snapshot", "snapshot_machine"]
@@ -39,6 +41,7 @@ def snapshot_machine(snap: Snapshot) -> MachineDraft:
     memory(ctx)
     increment(ctx)
     cpu(ctx)
+    platform(ctx)
     kernel(ctx)
     footprint(ctx)
     machine_name(ctx)

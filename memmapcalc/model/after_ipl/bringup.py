@@ -69,8 +69,8 @@ DEFAULT_ZONE = Zone.MOVABLE
 
 #: IPL items the kernel keeps for good once the machine is up (initramfs is freed after
 #: boot; min_free_kbytes and user space are uses of usable memory, not losses).
-KEPT_ITEMS = ("kernel_image", "crashkernel", "online_memmap", "standby_memmap", "page_tables",
-              "metadata")
+KEPT_ITEMS = ("kernel_image", "crashkernel", "cma", "online_memmap", "standby_memmap",
+              "page_tables", "metadata")
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,11 +210,11 @@ def _bringup(p: Params, mode: MemmapMode, zone: Zone) -> Bringup:
 
 def _why(q: Params, mode: MemmapMode, on_block: bool, rule: str) -> str:
     if mode is MemmapMode.OFF:
-        return ("memmap from online memory at IPL (memory_hotplug.memmap_on_memory=N)"
+        return ("memmap from online memory at IPL (memory_hotplug.memmap_on_memory=0)"
                 if q.standby_handling is StandbyHandling.BOOT_ADD else
                 "memmap from kernel memory when the block is configured "
                 "(echo 0 > …/memoryN/memmap_on_memory, chmem -c -m 0)")
-    needs = f"memory_hotplug.memmap_on_memory={mode.kernel_value} on the kernel command line"
+    needs = f"memory_hotplug.memmap_on_memory={mode.cmdline_value} on the kernel command line"
     if not on_block:
         return f"not possible: {rule}"
     if q.standby_handling is StandbyHandling.BOOT_ADD:

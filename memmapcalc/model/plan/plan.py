@@ -12,8 +12,8 @@ key                 mainline   what IPL does with standby memory
 ==================  =========  ==================================================
 boot-add            ≤ 6.8      adds every block, memmap from online memory
 boot-add-mom-off    6.9–6.18   adds every block; sclp asks for memmap-on-memory
-                               (EDAT1 only) but ``memory_hotplug.memmap_on_memory=N``
-boot-add-mom-on     6.9–6.18   … with ``=Y``: memmap on the block itself
+                               (EDAT1 only) but ``memory_hotplug.memmap_on_memory=0``
+boot-add-mom-on     6.9–6.18   … with ``=1``: memmap on the block itself
 boot-add-mom-force  6.9–6.18   … with ``=force``: memmap rounded up to pageblocks
 deferred            ≥ 6.19     adds nothing; blocks are configured after IPL
 ==================  =========  ==================================================
@@ -32,14 +32,18 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from memmapcalc.arch.s390x.constants import PAGE
-from memmapcalc.kernel.cmdline_fix import boot_with, in_line, memmap_arg
+from memmapcalc.kernel.cmdline_fix import boot_with, in_line
 from memmapcalc.kernel.modes import MemmapMode, StandbyHandling
 from memmapcalc.model.after_ipl.bringup import DEFAULT_ZONE, AfterIpl, Zone, after_ipl
+from memmapcalc.model.after_ipl.release import Release, releases
+from memmapcalc.model.after_ipl.use import summarise
+from memmapcalc.model.after_ipl.verdicts import full_verdict
 from memmapcalc.model.evaluate import Evaluation, evaluate_params
 from memmapcalc.model.plan.variants import Edit, Refuses, Variant, variants
+from memmapcalc.records.fixes import Fix, FixKind, memmap_parameter
 from memmapcalc.records.params import Params, config_size, footprint_hint, online_edits
 from memmapcalc.records.size_tips import line_fix
-from memmapcalc.records.verdict import budget, passes, verdict
+from memmapcalc.records.verdict import budget, passes
 from memmapcalc.units import MiB, format_size
 
 # --------------------------------------------------------------------------- changes
@@ -62,6 +66,23 @@ class Change:
     #: standby); for parameters and kernels: the machine without the change fails
     minimal: bool
     evidence: str
+    #: kernel parameters the change boots with (memmapcalc.records.fixes.memmap_parameter)
+    parameters: tuple[str, ...] = ()
+
+    @property
+    def fix(self) -> Fix:
+        """The change as a fix record (for the admin's commands): the machine's sizes and
+        kernel after it."""
+        kind = _FIX_KINDS[self.kind]
+        kernel = (None if kind is not FixKind.KERNEL or self.params.version is None
+                  else str(self.params.version))
+        return Fix(kind, self.text, self.params.online, self.params.standby, self.parameters,
+                   kernel)
+
+
+#: Change.kind -> what the fix changes (records.fixes.FixKind).
+_FIX_KINDS = {"memmap_on_memory": FixKind.PARAMETER, "online": FixKind.RAISE_ONLINE,
+              "standby": FixKind.LOWER_STANDBY, "kernel": FixKind.KERNEL}
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +106,8 @@ class Plan:
     #: for a failing machine, every verified change, cheapest first
     changes: tuple[Change, ...]
     after_ipl: AfterIpl
+    #: the free path as configured: without and with memmap-on-memory
+    release: tuple[Release, Release] | None = None
 
     @property
     def cheapest(self) -> Change | None:
@@ -107,7 +130,8 @@ def plan(p: Params, zone: Zone = DEFAULT_ZONE, refuses: Refuses | None = None) -
                        or (c.kind == "standby" and c.params.standby < p.standby))
         changes.extend(_kernel_changes(p, columns))
         changes.sort(key=lambda change: change.rank)
-    return Plan(p, evaluation, columns, limits, tuple(changes), after_ipl(p, zone))
+    after = after_ipl(p, zone)
+    return Plan(p, evaluation, columns, limits, tuple(changes), after, releases(p, after))
 
 
 def _admitted(variant: Variant, refuses: Refuses | None) -> Variant:
@@ -127,14 +151,15 @@ def _column(variant: Variant, zone: Zone) -> Column:
 
 
 def _checked(p: Params) -> tuple[str, int]:
-    margin = budget(p).margin
-    return verdict(margin, p.online, p.min_margin), margin
+    """The verdict ``check`` gives the changed machine (after IPL included) and its margin."""
+    return full_verdict(p)
 
 
 def _change(kind: str, rank: int, text: str, edits: list[Edit], q: Params, minimal: bool,
-            evidence: str) -> Change:
+            evidence: str, parameters: tuple[str, ...] = ()) -> Change:
     outcome, margin = _checked(q)
-    return Change(kind, rank, text, tuple(edits), q, outcome, margin, minimal, evidence)
+    return Change(kind, rank, text, tuple(edits), q, outcome, margin, minimal, evidence,
+                  parameters)
 
 
 def _online_limit(p: Params, evaluation: Evaluation) -> Change | None:
@@ -195,7 +220,7 @@ def _parameter_change(p: Params) -> list[Change]:
     ``memory_block_memmap_on_memory_pages()``).
 
     Example: configs/lpar-2g-increments.yaml (6.12, EDAT1) fails by 921 MiB with N; with
-    ``=Y`` each 2 GiB block keeps its 32 MiB memmap and it passes.  A 6.15 KVM guest with
+    ``=1`` each 2 GiB block keeps its 32 MiB memmap and it passes.  A 6.15 KVM guest with
     4 MiB pageblocks and 128 MiB blocks needs ``force`` (512 memmap pages -> 1024, 2 MiB
     wasted per block): ``Y`` is refused by ``mhp_supports_memmap_on_memory()``.
     """
@@ -209,31 +234,26 @@ def _parameter_change(p: Params) -> list[Change]:
             extra = f", wasting {format_size(waste)} per block" if waste else ""
             evidence = (f"as configured it {_outcome(p)}" + (f"; {tried[0]}" if tried else ""))
             return [_change("memmap_on_memory", 1,
-                            boot_with(p.cmdline_tokens, _memmap_arg(p, mode) + extra,
+                            boot_with(p.cmdline_tokens, f"{memmap_parameter(mode)}{extra}",
                                       f"kernel.memmap_on_memory: {mode.value}"),
-                            [("kernel.memmap_on_memory", mode.value)], q, not passes(p), evidence)]
-        tried.append(f"memmap_on_memory={mode.kernel_value} {_outcome(q)}")
+                            [("kernel.memmap_on_memory", mode.value)], q, not passes(p), evidence,
+                            (memmap_parameter(mode),))]
+        tried.append(f"memmap_on_memory={mode.cmdline_value} {_outcome(q)}")
     return []
 
 
-def _memmap_arg(p: Params, mode: MemmapMode) -> str:
-    """The parameter as the fix writes it: into the command line (1/0/force), else as the
-    kernel reads it back (Y/N/force)."""
-    if p.cmdline_tokens is not None:
-        return memmap_arg(mode)
-    return f"memory_hotplug.memmap_on_memory={mode.kernel_value}"
-
-
-def _after_ipl_summary(after: AfterIpl) -> str:
-    """``; after IPL …`` for the 6.19 change: how much standby can then be configured."""
-    total, without, with_ = after.standby_blocks, after.without, after.with_memmap_on_memory
-    if without.blocks == total:
+def _after_ipl_summary(after: AfterIpl, p: Params) -> str:
+    """``; after IPL …`` for the 6.19 change: how much standby can then be configured (the
+    summary check gives, :func:`memmapcalc.model.after_ipl.use.summarise`)."""
+    use = summarise(after, p)
+    total, usable, with_ = use.standby_blocks, use.usable_blocks, after.with_memmap_on_memory
+    if usable == total:
         return f"; after IPL all {total} standby blocks can be configured"
-    text = (f"; after IPL only {without.blocks} of {total} standby blocks can be configured "
-            f"without memmap-on-memory (onlined to {after.zone.label})")
-    if with_.available and with_.blocks > without.blocks:
-        text += (f", {with_.blocks} with memory_hotplug.memmap_on_memory="
-                 f"{with_.mode.kernel_value}")
+    how = "with" if use.uses_memmap_on_memory else "without"
+    text = (f"; after IPL only {usable} of {total} standby blocks can be configured "
+            f"{how} memmap-on-memory (onlined to {after.zone.label})")
+    if with_.available and usable is not None and with_.blocks > usable:
+        text += f", {with_.blocks} with {memmap_parameter(with_.mode)}"
     return text
 
 
@@ -241,7 +261,7 @@ def _kernel_changes(p: Params, columns: tuple[Column, ...]) -> list[Change]:
     """A kernel with memmap-on-memory (6.9+, with the parameter), a kernel that no longer
     adds standby at IPL (6.19+) — each verified on the version it names.
 
-    Example: configs/zvm-lnx01-6.8.yaml -> "boot a kernel ≥ 6.9 with ...=Y" (6.9 alone
+    Example: configs/zvm-lnx01-6.8.yaml -> "boot a kernel ≥ 6.9 with ...=1" (6.9 alone
     still fails by 432260608 B) and "boot a kernel ≥ 6.19" (passes with 3.53 GiB left, but
     only 1807 of its 2016 blocks of 128 MiB can then be configured without the parameter).
     """
@@ -258,15 +278,16 @@ def _kernel_changes(p: Params, columns: tuple[Column, ...]) -> list[Change]:
             alone = replace(q, memmap_on_memory=p.memmap_on_memory)
             mode = q.memmap_on_memory
             changes.append(_change(
-                "kernel", 4, f"boot a kernel ≥ {q.version} with {_memmap_arg(p, mode)}"
+                "kernel", 4, f"boot a kernel ≥ {q.version} with {memmap_parameter(mode)}"
                 f"{in_line(p.cmdline_tokens)} (standby blocks then carry their own memmap)",
                 list(variant.edits), q, not passes(alone),
-                f"kernel {q.version} without the parameter {_outcome(alone)}"))
+                f"kernel {q.version} without the parameter {_outcome(alone)}",
+                (memmap_parameter(mode),)))
             break
     deferred_column = next(column for column in columns if column.variant.key == "deferred")
     deferred = deferred_column.variant.params
     if deferred is not None and deferred_column.after is not None and passes(deferred):
-        later = _after_ipl_summary(deferred_column.after)
+        later = _after_ipl_summary(deferred_column.after, deferred)
         changes.append(_change(
             "kernel", 5, f"boot a kernel ≥ {deferred.version} (standby memory is no longer added "
             f"at IPL; configure it later with chmem)", list(by_key["deferred"].edits), deferred,

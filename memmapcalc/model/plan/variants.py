@@ -41,9 +41,9 @@ class Spec:
 SPECS: tuple[Spec, ...] = (
     Spec("boot-add", "added at IPL, no memmap-on-memory", "≤ 6.8", StandbyHandling.BOOT_ADD,
          False, None),
-    Spec("boot-add-mom-off", "added at IPL, memmap_on_memory=N", "6.9–6.18",
+    Spec("boot-add-mom-off", "added at IPL, memmap_on_memory=0", "6.9–6.18",
          StandbyHandling.BOOT_ADD, True, MemmapMode.OFF),
-    Spec("boot-add-mom-on", "added at IPL, memmap_on_memory=Y", "6.9–6.18",
+    Spec("boot-add-mom-on", "added at IPL, memmap_on_memory=1", "6.9–6.18",
          StandbyHandling.BOOT_ADD, True, MemmapMode.ON),
     Spec("boot-add-mom-force", "added at IPL, memmap_on_memory=force", "6.9–6.18",
          StandbyHandling.BOOT_ADD, True, MemmapMode.FORCE),
