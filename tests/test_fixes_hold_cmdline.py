@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from memmapcalc.config.load import machine_from_mapping
 from tests.test_fixes_hold import (
     PROFILE,
+    check_after_ipl_fix_holds,
     check_limits_hold,
     check_plan_holds,
     check_tips_hold,
@@ -84,6 +85,12 @@ def test_check_kernel_and_parameter_fixes_hold_with_a_kernel_cmdline(
 def test_plan_limits_changes_and_columns_hold_with_a_kernel_cmdline(
         data: dict[str, Any]) -> None:
     check_plan_holds(data)
+
+
+@PROFILE
+@given(cmdline_configs())
+def test_the_after_ipl_fix_makes_all_usable_with_a_kernel_cmdline(data: dict[str, Any]) -> None:
+    check_after_ipl_fix_holds(data)
 
 
 # --------------------------------------------------------------------------- exact CLI cases
