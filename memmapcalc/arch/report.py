@@ -14,6 +14,7 @@ from memmapcalc.arch.paging_boot import KERNEL_ONLINE
 from memmapcalc.arch.paging_geometry import MAX_DIMMS, layout, physical_room, profile_of, slot_room
 from memmapcalc.arch.profile import Hotplug
 from memmapcalc.explained import Explained, mib
+from memmapcalc.kernel.cmdline_fix import boot_with, in_line
 from memmapcalc.kernel.modes import MemmapMode
 from memmapcalc.kernel.version import v
 from memmapcalc.records.budget import Budget
@@ -89,17 +90,20 @@ def _dimm_tips(p: Params) -> list[str]:
     tips: list[str] = []
     on = replace(p, memmap_on_memory=MemmapMode.ON)
     if p.memmap_on_memory is MemmapMode.OFF and passes(on):
-        tips.append("boot with memory_hotplug.memmap_on_memory=1 (kernel.memmap_on_memory: on)")
+        tips.append(boot_with(p.cmdline_tokens, "memory_hotplug.memmap_on_memory=1",
+                              "kernel.memmap_on_memory: on"))
     if p.auto_online not in KERNEL_ONLINE and len(p.dimms) > 1 and passes(
             replace(p, auto_online="online")):
-        tips.append("boot with memhp_default_state=online (kernel.auto_online: online): each "
-                    "DIMM's memmap then comes from the DIMMs onlined before it")
+        tips.append(boot_with(p.cmdline_tokens, "memhp_default_state=online",
+                              "kernel.auto_online: online") + ": each DIMM's memmap then comes "
+                    "from the DIMMs onlined before it")
     newer = v("6.8")  # (only the ACPI profiles get here: x86_64 and arm64)
     if p.version is None or p.version < newer:
         later = replace(p, version=newer, memmap_on_memory=MemmapMode.ON)
         if passes(later):
-            tips.append("boot a kernel ≥ 6.8 with memory_hotplug.memmap_on_memory=1 (DIMMs of "
-                        "several blocks then carry their own memmap)")
+            tips.append("boot a kernel ≥ 6.8 with memory_hotplug.memmap_on_memory=1"
+                        f"{in_line(p.cmdline_tokens)} (DIMMs of several blocks then carry their "
+                        "own memmap)")
     tips.extend(_split_tips(p, behaviour.split_per_block))
     return tips
 
@@ -117,7 +121,8 @@ def _split_tips(p: Params, split: bool) -> list[str]:
         one_block = replace(p, dimms=(block,) * count, memmap_on_memory=MemmapMode.ON)
         if passes(one_block):
             tips.append(f"use {count} DIMMs of one {mib(block)} memory block each and "
-                        f"memory_hotplug.memmap_on_memory=1 (before 6.8 memmap-on-memory applies "
+                        f"memory_hotplug.memmap_on_memory=1{in_line(p.cmdline_tokens)} (before 6.8 "
+                        f"memmap-on-memory applies "
                         f"only to one-block DIMMs)")
     for size in _split_sizes(p.standby, block):
         parts = p.standby // size
@@ -125,9 +130,10 @@ def _split_tips(p: Params, split: bool) -> list[str]:
             continue
         candidate = replace(p, dimms=(size,) * parts, auto_online="online")
         if passes(candidate):
+            where = ("(kernel.auto_online: online)" if p.cmdline_tokens is None else
+                     "in the kernel command line (kernel.cmdline)")
             tips.append(f"use {parts} DIMMs of {mib(size)} and memhp_default_state=online "
-                        f"(kernel.auto_online: online): each DIMM's memmap comes from the "
-                        f"DIMMs onlined before it")
+                        f"{where}: each DIMM's memmap comes from the DIMMs onlined before it")
             break
     return tips
 

@@ -17,8 +17,38 @@ Edit = tuple[str, Any]
 
 
 def edited_mapping(machine: Machine, edits: Iterable[Edit]) -> dict[str, Any]:
-    """The config's mapping (the fields it wrote) with ``edits`` applied."""
+    """The config's mapping (the fields it wrote) with ``edits`` applied.  With
+    ``kernel.cmdline``, what the command line sets is edited there
+    (:mod:`memmapcalc.config.cmdline_edits`)."""
     data = machine.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    edits = list(edits)
+    if machine.kernel.cmdline is None:
+        _write(data, edits)
+        return data
+    from memmapcalc.config import cmdline_edits
+    from memmapcalc.config.cmdline import apply, rules_of_release
+
+    new_version = dict(edits).get("kernel.version", machine.kernel.version)
+    rules = rules_of_release(new_version if isinstance(new_version, str) else None)
+    kernel_keys = data.get("kernel", {})
+    # a key the config does not write stays unwritten when the line takes the edit
+    _write(data, [(key, value) for key, value in edits
+                  if not cmdline_edits.routed(machine.arch, key, rules)
+                  or key.split(".", 1)[1] in kernel_keys])
+    applied = apply(machine, None)
+    effective = {"memmap_on_memory": applied.memmap_on_memory or machine.kernel.memmap_on_memory,
+                 "online": machine.memory.online if applied.online is None else applied.online,
+                 "standby": machine.memory.standby if applied.standby is None
+                 else applied.standby,
+                 "crashkernel": applied.crashkernel, "line": machine.kernel.cmdline,
+                 "config_online": machine.memory.online}
+    if "cmdline" in data.get("kernel", {}):
+        cmdline_edits.apply_to_line(data, rules_of_release(machine.kernel.version), edits,
+                                    effective)
+    return data
+
+
+def _write(data: dict[str, Any], edits: Iterable[Edit]) -> None:
     for key, value in edits:
         *path, last = key.split(".")
         node = data
@@ -28,7 +58,6 @@ def edited_mapping(machine: Machine, edits: Iterable[Edit]) -> dict[str, Any]:
             node.pop(last, None)
         else:
             node[last] = value
-    return data
 
 
 def apply_edits(machine: Machine, edits: Iterable[Edit], source: str = "<edited>",

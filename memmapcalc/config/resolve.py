@@ -16,6 +16,7 @@ from memmapcalc.arch.registry import default_page_size, profile_for
 from memmapcalc.config.cmdline import config_crashkernel, settings_of
 from memmapcalc.config.model import Machine
 from memmapcalc.kernel.behaviour import behaviour_for
+from memmapcalc.kernel.cmdline_fix import tokens_of
 from memmapcalc.kernel.identity import KernelIdentity, identify
 from memmapcalc.kernel.modes import StandbyHandling
 from memmapcalc.records.params import (
@@ -45,6 +46,12 @@ def _cmdline_changes(machine: Machine, identity: KernelIdentity | None) -> dict[
                                             "auto_online", "online", "standby",
                                             "vmcp_cma_size")
                                if getattr(applied, name) is not None}
+    settings = settings_of(machine)
+    if settings is not None:  # so that a fix names the change of the line
+        changes["cmdline_tokens"] = tokens_of(settings)
+        changes["crash_ident_map"] = machine.arch == "s390x"
+        if settings.mem is not None and machine.arch == "s390x":
+            changes["mem_limit"] = settings.mem.value
     if applied.notes:
         changes["cmdline_notes"] = applied.notes
     return changes

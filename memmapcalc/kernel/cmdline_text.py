@@ -148,3 +148,66 @@ def kstrtobool(text: str | None, true_false: bool) -> bool | None:
 def sysfs_streq(a: str, b: str) -> bool:
     """lib/string.c ``sysfs_streq()``: equal, one trailing newline on either side ignored."""
     return a.removesuffix("\n") == b.removesuffix("\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """One argument of a command line and where its text is: ``cmdline[start:end]``."""
+
+    start: int
+    end: int
+    arg: Arg
+
+
+def spans(cmdline: str) -> list[Span]:
+    """Every argument of ``cmdline`` with its place in the text, as :func:`all_args` splits it
+    (the end is where ``next_arg()`` stops: the first blank outside quotes, or the end)."""
+    out: list[Span] = []
+    pos = 0
+    while True:
+        while pos < len(cmdline) and cmdline[pos] in _SPACE:
+            pos += 1
+        if pos >= len(cmdline):
+            return out
+        arg, rest = next_arg(cmdline[pos:])
+        end, in_quote = pos, False
+        while end < len(cmdline) and (in_quote or cmdline[end] not in _SPACE):
+            in_quote ^= cmdline[end] == '"'
+            end += 1
+        out.append(Span(pos, end, arg))
+        pos = len(cmdline) - len(rest)
+
+
+def quoted(param: str, value: str) -> str:
+    """``param=value`` as written on a command line: a value with a blank is double-quoted
+    (``next_arg()`` drops the quotes again); a value cannot hold a double quote."""
+    if '"' in value:
+        raise ValueError(f"a kernel parameter value cannot hold a double quote: {value!r}")
+    return f'{param}="{value}"' if any(char in _SPACE for char in value) else f"{param}={value}"
+
+
+def replace_arg(cmdline: str, span: Span | None, text: str | None) -> str:
+    """``cmdline`` with the argument at ``span`` replaced by ``text`` (``None``: removed with
+    the blank before it), or with ``text`` added after the last argument the kernel reads
+    (before a bare ``--``, after which arguments go to init) when ``span`` is ``None``.
+    Every other byte of the line stays as it was."""
+    if span is not None:
+        if text is not None:
+            return cmdline[:span.start] + text + cmdline[span.end:]
+        start = span.start
+        while start > 0 and cmdline[start - 1] in _SPACE:
+            start -= 1
+        end = span.end if start else len(cmdline) - len(cmdline[span.end:].lstrip(
+            "".join(_SPACE)))
+        return cmdline[:start] + cmdline[end:]
+    if text is None:
+        return cmdline
+    stop = next((s for s in spans(cmdline) if s.arg.value is None and s.arg.param == "--"), None)
+    if stop is not None:
+        return cmdline[:stop.start] + text + " " + cmdline[stop.start:]
+    every = spans(cmdline)
+    if every and every[-1].end == len(cmdline) and cmdline[every[-1].start:].count('"') % 2:
+        # a quote left open swallows the rest of the line: add before that argument
+        return cmdline[:every[-1].start] + text + " " + cmdline[every[-1].start:]
+    body = cmdline.rstrip("".join(_SPACE))
+    return body + (" " if body else "") + text + cmdline[len(body):]

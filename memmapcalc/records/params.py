@@ -88,6 +88,14 @@ class Params:
     platform: str | None = None
     #: the config's ``kernel.vmcp_cma`` (None: CONFIG_VMCP_CMA_SIZE); reserved under z/VM
     vmcp_cma_size: int | None = None
+    #: with kernel.cmdline: (parameter, the argument that sets it) for what the line sets, so a
+    #: fix names the change of the line (memmapcalc.kernel.cmdline_fix); None without one
+    cmdline_tokens: tuple[tuple[str, str], ...] | None = None
+    #: s390 ``mem=`` from kernel.cmdline in bytes (0: none): a fix raising memory moves it
+    mem_limit: int = 0
+    #: parse_crashkernel() sees ident_map_size, and the reservation must fit online memory
+    #: (s390 reserve_crashkernel()); else the boot memory
+    crash_ident_map: bool = False
 
     @property
     def version_assumed(self) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from memmapcalc.arch.s390x.budget import passes
+from memmapcalc.kernel.cmdline_fix import boot_with, in_line
 from memmapcalc.kernel.distros import advice
 from memmapcalc.kernel.modes import MemmapMode, StandbyHandling
 from memmapcalc.kernel.version import v
@@ -31,14 +32,15 @@ def _kernel_tips(p: Params) -> list[Fix]:
     if p.standby_handling is StandbyHandling.BOOT_ADD and p.memmap_on_memory is MemmapMode.OFF:
         on = replace(p, memmap_on_memory=MemmapMode.ON)
         if p.sclp_memmap_on_memory and passes(on):
-            tips.append(Fix(FixKind.PARAMETER, f"boot with {on_parameter} "
-                            f"(kernel.memmap_on_memory: on)", p.online, p.standby,
-                            (on_parameter,)))
+            tips.append(Fix(FixKind.PARAMETER, boot_with(p.cmdline_tokens, on_parameter,
+                                                         "kernel.memmap_on_memory: on"),
+                            p.online, p.standby, (on_parameter,)))
     dropped = _overrides(p)
     if p.standby_handling is StandbyHandling.BOOT_ADD and not p.sclp_memmap_on_memory:
         newer = _with_version(p, "6.9")
         if p.edat1 and passes(replace(newer, memmap_on_memory=MemmapMode.ON)):
-            tips.append(Fix(FixKind.KERNEL, f"{_newer_kernel(p)} with {on_parameter} "
+            tips.append(Fix(FixKind.KERNEL, f"{_newer_kernel(p)} with {on_parameter}"
+                            f"{in_line(p.cmdline_tokens)} "
                             f"(standby blocks then carry their own memmap){dropped}",
                             p.online, p.standby, (on_parameter,), "6.9"))
     if p.standby_handling is StandbyHandling.BOOT_ADD and passes(_with_version(p, "6.19")):

@@ -10,11 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from memmapcalc.kernel.cmdline_fix import boot_with
 from memmapcalc.kernel.modes import MemmapMode
 from memmapcalc.model.after_ipl.usable import use_after_ipl
 from memmapcalc.model.after_ipl.use import Use
 from memmapcalc.records.fixes import Fix, FixKind, memmap_parameter
 from memmapcalc.records.params import Params, footprint_hint, online_edits, vary
+from memmapcalc.records.size_tips import line_fix
 from memmapcalc.records.verdict import passes
 from memmapcalc.units import format_size
 
@@ -71,8 +73,9 @@ def after_ipl_fix(p: Params, use: Use) -> AfterIplFix | None:
             verb = "configured" if use.configured_after_ipl else "brought into use"
             return AfterIplFix(
                 "memmap_on_memory",
-                f"boot with {memmap_parameter(mode)} "
-                f"(kernel.memmap_on_memory: {mode.value}): then all {use.standby_blocks} "
+                boot_with(p.cmdline_tokens, memmap_parameter(mode),
+                          f"kernel.memmap_on_memory: {mode.value}")
+                + f": then all {use.standby_blocks} "
                 f"standby blocks can be {verb} after IPL, each holding its own memmap",
                 (("kernel.memmap_on_memory", mode.value),), q, use_after_ipl(q))
     online = min_online_for_all(p, use)
@@ -82,7 +85,8 @@ def after_ipl_fix(p: Params, use: Use) -> AfterIplFix | None:
     return AfterIplFix(
         "online",
         f"raise online memory to {format_size(online)} (+{format_size(online - p.online)})"
-        f"{footprint_hint(p)}: then all {use_after_ipl(q).standby_blocks} standby blocks can be "
+        f"{line_fix(p, online, p.standby)}{footprint_hint(p)}: then all "
+        f"{use_after_ipl(q).standby_blocks} standby blocks can be "
         f"brought into use after IPL as configured",
         tuple(online_edits(p, online)), q, use_after_ipl(q))
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from memmapcalc.arch.s390x.constants import PAGE
+from memmapcalc.kernel.cmdline_fix import boot_with, in_line
 from memmapcalc.kernel.modes import MemmapMode, StandbyHandling
 from memmapcalc.model.after_ipl.bringup import DEFAULT_ZONE, AfterIpl, Zone, after_ipl
 from memmapcalc.model.after_ipl.release import Release, releases
@@ -41,6 +42,7 @@ from memmapcalc.model.evaluate import Evaluation, evaluate_params
 from memmapcalc.model.plan.variants import Edit, Refuses, Variant, variants
 from memmapcalc.records.fixes import Fix, FixKind, memmap_parameter
 from memmapcalc.records.params import Params, config_size, footprint_hint, online_edits
+from memmapcalc.records.size_tips import line_fix
 from memmapcalc.records.verdict import budget, passes
 from memmapcalc.units import MiB, format_size, human_size_at_most
 
@@ -178,6 +180,7 @@ def _online_limit(p: Params, evaluation: Evaluation) -> Change | None:
     text = (f"raise online memory to {format_size(x)} (+{format_size(delta)})" if delta > 0 else
             f"online memory could go down to {format_size(x)} (-{format_size(-delta)})"
             if delta < 0 else f"online memory is at its minimum, {format_size(x)}")
+    text += line_fix(p, x, p.standby)
     return _change("online", 2, text + footprint_hint(p), online_edits(p, x),
                    replace(p, online=x), minimal, evidence)
 
@@ -201,6 +204,7 @@ def _standby_limit(p: Params, evaluation: Evaluation) -> Change | None:
     text = (f"lower standby memory to {format_size(y)} (-{format_size(-delta)})" if delta < 0 else
             f"standby memory could grow to {format_size(y)} (+{format_size(delta)})" if delta > 0
             else f"standby memory is at its maximum, {format_size(y)}")
+    text += line_fix(p, p.online, y)
     return _change("standby", 3, text, [("memory.standby", config_size(y))],
                    replace(p, standby=y), minimal, evidence)
 
@@ -230,8 +234,8 @@ def _parameter_change(p: Params) -> list[Change]:
             extra = f", wasting {format_size(waste)} per block" if waste else ""
             evidence = (f"as configured it {_outcome(p)}" + (f"; {tried[0]}" if tried else ""))
             return [_change("memmap_on_memory", 1,
-                            f"boot with {memmap_parameter(mode)}{extra} "
-                            f"(kernel.memmap_on_memory: {mode.value})",
+                            boot_with(p.cmdline_tokens, f"{memmap_parameter(mode)}{extra}",
+                                      f"kernel.memmap_on_memory: {mode.value}"),
                             [("kernel.memmap_on_memory", mode.value)], q, not passes(p), evidence,
                             (memmap_parameter(mode),))]
         tried.append(f"memmap_on_memory={mode.cmdline_value} {_outcome(q)}")
@@ -274,8 +278,8 @@ def _kernel_changes(p: Params, columns: tuple[Column, ...]) -> list[Change]:
             alone = replace(q, memmap_on_memory=p.memmap_on_memory)
             mode = q.memmap_on_memory
             changes.append(_change(
-                "kernel", 4, f"boot a kernel ≥ {q.version} with {memmap_parameter(mode)} "
-                f"(standby blocks then carry their own memmap)",
+                "kernel", 4, f"boot a kernel ≥ {q.version} with {memmap_parameter(mode)}"
+                f"{in_line(p.cmdline_tokens)} (standby blocks then carry their own memmap)",
                 list(variant.edits), q, not passes(alone),
                 f"kernel {q.version} without the parameter {_outcome(alone)}",
                 (memmap_parameter(mode),)))
