@@ -167,20 +167,20 @@ MEM_CAP = {"name": "cap", "memory": {"online": "8G", "standby": "1T"},
 
 
 def test_an_online_fix_under_a_mem_cap_raises_mem_with_it(cli, write) -> None:  # type: ignore[no-untyped-def]
-    # mem=520G: 8G online and 512G of the 1T standby are used.  Raising online to 8773M with
-    # mem= kept would push 581M of standby out from under the cap, and the standby fix is
-    # verified with 512G; so mem= goes to 8773M + 512G = 533061M.
+    # mem=520G: 8G online and 512G of the 1T standby are used.  Raising online to 8774M with
+    # mem= kept would push 582M of standby out from under the cap, and the standby fix is
+    # verified with 512G; so mem= goes to 8774M + 512G = 533062M.
     from memmapcalc.config.edits import edited_mapping
 
     path = write("cap.yaml", _yaml(MEM_CAP))
     ran = cli("check", str(path))
-    assert ("fix: raise online memory to 8773M (+581M); set mem=533061M in place of mem=520G in "
+    assert ("fix: raise online memory to 8774M (+582M); set mem=533062M in place of mem=520G in "
             "the kernel command line (kernel.cmdline): the kernel uses no memory above mem=\n"
             ) in ran.stdout
     edited = edited_mapping(machine_from_mapping(MEM_CAP, "cap.yaml", "cap"),
-                            [("memory.online", "8773M")])
-    assert edited["kernel"]["cmdline"] == "root=/dev/dasda1 mem=533061M"
-    assert edited["memory"]["online"] == "8773M"
+                            [("memory.online", "8774M")])
+    assert edited["kernel"]["cmdline"] == "root=/dev/dasda1 mem=533062M"
+    assert edited["memory"]["online"] == "8774M"
     again = cli("check", str(write("fixed.yaml", _yaml(edited))))
     assert again.returncode == 0, again.stdout
-    assert "online 8773M, standby 512G of 1T" in again.stdout.replace("\n       ", " ")
+    assert "online 8774M, standby 512G of 1T" in again.stdout.replace("\n       ", " ")

@@ -48,3 +48,17 @@ def test_explain_reads_in_words_and_keeps_the_json() -> None:
         "MHP_MEMMAP_ON_MEMORY", "source": "drivers/s390/char/sclp_cmd.c add_memory_merged(): "
         "MHP_NONE", "versions": "before 6.9"}
     assert explain["derived"]["section_size"]["versions"] == "before 6.13"
+
+
+def test_plan_names_the_release_as_written_with_its_distribution(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # plan used to say "kernel 6.8" for an Ubuntu kernel whose backports it had applied
+    config = tmp_path / "u.yaml"
+    config.write_text("memory: {online: 8G, standby: 1T}\n"
+                      "kernel: {version: 6.8.0-31-generic, memmap_on_memory: 'on'}\n")
+    out = run_cli("plan", str(config)).stdout
+    assert ("as configured: kernel 6.8.0-31-generic (ubuntu-24.04), standby added at IPL, "
+            "memory_hotplug.memmap_on_memory=1: IPLs with") in out
+    mainline = tmp_path / "m.yaml"
+    mainline.write_text("memory: {online: 8G, standby: 1T}\nkernel: {version: '6.8'}\n")
+    plain = run_cli("plan", str(mainline)).stdout
+    assert "as configured: kernel 6.8, standby added at IPL" in plain

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING, Any
 
-from memmapcalc.render.findings import command_lines
+from memmapcalc.render.findings import command_lines, kernel_shown
 from memmapcalc.render.safe import markup
 
 if TYPE_CHECKING:
@@ -89,7 +89,10 @@ def _configured(planned: Plan) -> str:
     from memmapcalc.units import human_size_at_least, human_size_at_most
 
     p, b = planned.params, planned.evaluation.budget
-    kernel = "oldest behaviour (no version)" if p.version is None else str(p.version)
+    identity = p.kernel_identity  # the release as written, with its distribution
+    kernel = "oldest behaviour (no version)" if p.version is None else kernel_shown(
+        {"version": str(p.version), "release": identity and identity.release.release,
+         "distribution": identity and identity.distribution})
     standby = ("standby added at IPL" if p.standby_handling is StandbyHandling.BOOT_ADD else
                "standby configured after IPL")
     state = (f"IPLs with {human_size_at_most(b.margin)} left" if planned.evaluation.ipl else
