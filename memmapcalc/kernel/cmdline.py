@@ -122,6 +122,9 @@ def rules_for(base: KernelVersion | None, force_mode: bool, distribution: str | 
 def read(cmdline: str, rules: Rules) -> CmdlineSettings:
     """The settings of ``cmdline`` under ``rules``; notes say what was ignored and why."""
     notes: list[str] = []
+    if cmdline.count('"') % 2:  # next_arg() (lib/cmdline.c): a quote is never closed
+        notes.append("an unterminated double quote: the kernel reads everything after it as "
+                     "one argument (lib/cmdline.c next_arg()), so no parameter in it is set")
     args = kernel_args(cmdline)
     values: dict[str, object] = {
         "memmap_on_memory": _memmap(args, rules, notes),

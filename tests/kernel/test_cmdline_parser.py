@@ -250,3 +250,18 @@ def test_any_text_reads_without_exceptions(line: str) -> None:
     first = line.lstrip(" \t\n\v\f\r")
     if first:
         next_arg(first)
+
+
+def test_an_unterminated_quote_is_said_and_hides_what_follows() -> None:
+    # lib/cmdline.c next_arg(): in_quote stays set to the end, so the rest is one argument
+    # whose name holds the blank: memory_hotplug.memmap_on_memory=1 is not a parameter here.
+    from memmapcalc.kernel.cmdline import read, rules_for
+    from memmapcalc.kernel.version import KernelVersion
+
+    rules = rules_for(KernelVersion(6, 9), True, None)
+    settings = read('root=/dev/dasda1 "unterminated memory_hotplug.memmap_on_memory=1', rules)
+    assert settings.memmap_on_memory is None
+    assert any("unterminated double quote" in note for note in settings.notes)
+    closed = read('root=/dev/dasda1 "x y" memory_hotplug.memmap_on_memory=1', rules)
+    assert closed.memmap_on_memory is not None
+    assert not any("unterminated" in note for note in closed.notes)
