@@ -9,7 +9,7 @@ the memory the reserve is computed from, and whether its MMU can do huge pages.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, partial
 from math import isqrt
 
 from memmapcalc.explained import Explained, mib
@@ -21,6 +21,15 @@ MIGRATE_PCPTYPES = 3
 THP_MIN_RAM = 512 * MiB
 #: min_free_kbytes' upper clamp from 5.7 on (mm/page_alloc.c, 262144 kB = 256 MiB).
 _CLAMP_5_7 = 262144
+
+
+MIN_FREE_SOURCE = "mm/page_alloc.c calculate_min_free_kbytes(), init_per_zone_wmark_min()"
+
+
+def _min_free_formula(lowmem_kb: int, clamp_max: int, value: int, managed_label: str,
+                      managed: int) -> str:
+    return (f"clamp(isqrt({lowmem_kb} kB × 16), 128, {clamp_max}) = {value} kB "
+            f"({managed_label} {mib(managed)})")
 
 
 def min_free_kbytes(managed: int, clamp_max: int, page: int,
@@ -37,10 +46,17 @@ def min_free_kbytes(managed: int, clamp_max: int, page: int,
     lowmem_kb = managed // page * (page // KiB)
     value = min(max(isqrt(lowmem_kb * 16), 128), clamp_max)
     versions = "5.7 on" if clamp_max == _CLAMP_5_7 else "before 5.7"
-    return Explained(value, lambda: (f"clamp(isqrt({lowmem_kb} kB × 16), 128, {clamp_max}) = "
-                                     f"{value} kB ({managed_label} {mib(managed)})"),
-                     "mm/page_alloc.c calculate_min_free_kbytes(), init_per_zone_wmark_min()",
-                     versions)
+    return Explained(value, partial(_min_free_formula, lowmem_kb, clamp_max, value,
+                                    managed_label, managed), MIN_FREE_SOURCE, versions)
+
+
+KHUGEPAGED_SOURCE = "mm/khugepaged.c set_recommended_min_free_kbytes()"
+
+
+def _khugepaged_formula(per_block: int, zones: int, managed_pages: int, page_kb: int,
+                        value: int) -> str:
+    return (f"min({per_block} pages × {zones} zones × (2 + 3²), 5 % of {managed_pages} managed "
+            f"pages) × {page_kb} kB = {value} kB")
 
 
 def khugepaged_min_free_kbytes(managed: int, zones: int, pageblock: int,
@@ -57,10 +73,8 @@ def khugepaged_min_free_kbytes(managed: int, zones: int, pageblock: int,
     pages = per_block * zones * (2 + MIGRATE_PCPTYPES * MIGRATE_PCPTYPES)
     cap = managed // page // 20
     value = min(pages, cap) * (page // KiB)
-    return Explained(value, lambda: (f"min({per_block} pages × {zones} zones × (2 + 3²), 5 % of "
-                                     f"{managed // page} managed pages) × {page // KiB} kB = "
-                                     f"{value} kB"),
-                     "mm/khugepaged.c set_recommended_min_free_kbytes()")
+    return Explained(value, partial(_khugepaged_formula, per_block, zones, managed // page,
+                                    page // KiB, value), KHUGEPAGED_SOURCE)
 
 
 def thp_active(thp: bool, managed: int, requirement: str = "THP enabled, RAM ≥ 512 MiB",

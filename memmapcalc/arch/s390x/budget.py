@@ -16,11 +16,14 @@ model follows (kernel-model.md §8):
 
 from __future__ import annotations
 
+from functools import partial
+
+from memmapcalc.arch.s390x import formulas as fm
 from memmapcalc.arch.s390x import metadata, pagetables, platforms, watermarks
 from memmapcalc.arch.s390x.blocks import block_size, standby_blocks, standby_range
 from memmapcalc.arch.s390x.constants import PAGE, SEGMENT
 from memmapcalc.arch.s390x.memmap import memmap_size, standby_memmap_on_memory
-from memmapcalc.explained import Explained, mib
+from memmapcalc.explained import Explained
 from memmapcalc.kernel.behaviour import rule_for
 from memmapcalc.kernel.modes import StandbyHandling
 from memmapcalc.kernel.sections import present_sections
@@ -33,9 +36,8 @@ from memmapcalc.units import KiB, MiB
 def budget(p: Params) -> Budget:
     """Charge IPL's consumers to online memory and return the budget with explanations."""
     versions, source = rule_for("section_size", p.version)
-    section = Explained(p.behaviour.section_size,
-                        lambda: f"1 << SECTION_SIZE_BITS = {mib(p.behaviour.section_size)}",
-                        source, versions)
+    size = p.behaviour.section_size
+    section = Explained(size, partial(fm.section_size, size), source, versions)
     block = block_size(section.value, p.increment, p.block_size)
     b = block.value
     blocks = standby_blocks(p.online, p.standby, b)
@@ -50,10 +52,8 @@ def budget(p: Params) -> Budget:
     section_map = -(-(section.value // PAGE * p.struct_page) // SEGMENT) * SEGMENT
     online_memmap = Explained(
         sections * section_map,
-        lambda: (f"{sections} present sections × ALIGN({mib(section.value)} / 4 KiB × "
-                 f"{p.struct_page} B, 1 MiB) "
-        f"= {sections} × {mib(section_map)} = {mib(sections * section_map)}"),
-        "mm/sparse.c sparse_init_nid(), section_map_size()")
+        partial(fm.online_memmap, sections, section.value, p.struct_page, section_map),
+        fm.ONLINE_MEMMAP_SOURCE)
     parts = {
         "boot_identity": pagetables.boot_identity(p.online, p.edat1, p.edat2),
         "boot_vmemmap": pagetables.boot_vmemmap(online_memmap.value, p.edat1,
@@ -78,21 +78,16 @@ def budget(p: Params) -> Budget:
         altmaps = metadata.altmap_copies(blocks.value, on_block, "6.9 to 6.18 (boot-add)")
         standby_memmap = Explained(
             0 if on_block else blocks.value * per_block.value,
-            (lambda: ("memmap on the standby blocks themselves: 0 from online memory"
-                      if on_block else f"{blocks.value} blocks × {mib(per_block.value)} = "
-                      f"{mib(blocks.value * per_block.value)}")),
-            "drivers/s390/char/sclp_cmd.c sclp_detect_standby_memory() -> add_memory() -> "
-            "mm/sparse-vmemmap.c vmemmap_alloc_block()", "≤ 6.18 (boot-add)")
+            partial(fm.standby_memmap, on_block, blocks.value, per_block.value),
+            fm.STANDBY_MEMMAP_SOURCE, "≤ 6.18 (boot-add)")
     else:
         standby_meta = metadata.standby_deferred_metadata(p.online, p.standby, b, blocks.value)
         resources = metadata.memory_resources(0, "6.19 on (deferred): when a block is configured")
         altmaps = metadata.altmap_copies(0, False, "6.19 on (deferred): when a block is "
                                          "configured with memmap on memory")
-        standby_memmap = Explained(0, lambda: (
-            f"0 at IPL: the {blocks.value} standby blocks are not added; each pays "
-            f"{mib(0 if mom.used.value else per_block.value)} of memmap from online memory when "
-            f"configured"), "drivers/s390/char/sclp_mem.c "
-                                   "sclp_config_mem_store()", "6.19 on (deferred)")
+        pays = 0 if mom.used.value else per_block.value
+        standby_memmap = Explained(0, partial(fm.deferred_memmap, blocks.value, pays),
+                                   fm.DEFERRED_MEMMAP_SOURCE, "6.19 on (deferred)")
 
     increments = metadata.sclp_increments(p.online, p.standby, p.increment)
     boot_reserved = (p.image + p.initramfs + crash + online_memmap.value + boot_meta.value
@@ -111,37 +106,32 @@ def budget(p: Params) -> Budget:
     min_free_parts = watermarks.reserve(managed, p.online, p.pageblock, p.thp, p.edat1,
                                         p.behaviour.min_free_kbytes_max)
     base, raised, _ = min_free_parts
-    min_free_kb = max(base.value, raised.value if raised else 0)
+    raised_kb = raised.value if raised else 0
+    min_free_kb = max(base.value, raised_kb)
     dma_reserve = watermarks.dma_lowmem_reserve(p.online, min_free_kb)
+    min_free = min_free_kb * KiB + dma_reserve.value
 
     meta_parts = {"online": boot_meta, "standby": standby_meta, "sclp_increments": increments,
                   "memory_resources": resources, "altmap_copies": altmaps}
     page_table_total = sum(part.value for part in parts.values())
     charged: dict[str, Explained[int]] = {
-        "kernel_image": Explained(p.image, lambda: (f"kernel.image = {mib(p.image)}"),
-                                  "vmlinux image_size + bss (arch/s390/boot/startup.c), given"),
-        "initramfs": Explained(p.initramfs, lambda: (f"kernel.initramfs = {mib(p.initramfs)}"),
-                               "init/initramfs.c: image kept until unpacked, given"),
-        "crashkernel": Explained(crash,
-                                 lambda: f"roundup({mib(p.crashkernel)}, 1 MiB) = {mib(crash)}",
-                                 "arch/s390/kernel/setup.c reserve_crashkernel(), "
-                                 "KEXEC_CRASH_MEM_ALIGN"),
+        "kernel_image": Explained(p.image, partial(fm.given, "kernel.image", p.image),
+                                  fm.KERNEL_IMAGE_SOURCE),
+        "initramfs": Explained(p.initramfs, partial(fm.given, "kernel.initramfs", p.initramfs),
+                               fm.INITRAMFS_SOURCE),
+        "crashkernel": Explained(crash, partial(fm.crashkernel, p.crashkernel, crash),
+                                 fm.CRASHKERNEL_SOURCE),
         "cma": platforms.vmcp_cma(p),
         "online_memmap": online_memmap,
         "standby_memmap": standby_memmap,
-        "page_tables": Explained(page_table_total, lambda: (" + ".join(
-            f"{name} {mib(part.value)}" for name, part in parts.items())
-            + f" = {mib(page_table_total)}"),
-            "arch/s390/boot/vmem.c, arch/s390/mm/vmem.c"),
+        "page_tables": Explained(page_table_total, partial(fm.summed, parts, page_table_total),
+                                 fm.PAGE_TABLES_SOURCE),
         "metadata": _metadata(meta_parts),
-        "min_free": Explained(min_free_kb * KiB + dma_reserve.value, lambda: (
-            f"min_free_kbytes max({base.value} kB, khugepaged {raised.value if raised else 0} kB) "
-            f"= {min_free_kb} kB + ZONE_DMA lowmem_reserve {mib(dma_reserve.value)} = "
-            f"{mib(min_free_kb * KiB + dma_reserve.value)}"),
-            "mm/page_alloc.c calculate_min_free_kbytes(), setup_per_zone_lowmem_reserve(); "
-            "mm/khugepaged.c"),
-        "userspace": Explained(p.userspace, lambda: f"boot.userspace = {mib(p.userspace)}",
-                               "given"),
+        "min_free": Explained(min_free, partial(fm.min_free, base.value, raised_kb, min_free_kb,
+                                                dma_reserve.value, min_free),
+                              fm.MIN_FREE_SOURCE),
+        "userspace": Explained(p.userspace, partial(fm.given, "boot.userspace", p.userspace),
+                               fm.GIVEN),
     }
     if calibrated is not None:
         charged["kernel_image"] = calibrated
@@ -158,11 +148,7 @@ def budget(p: Params) -> Budget:
 def _metadata(parts: dict[str, Explained[int]]) -> Explained[int]:
     """The ``metadata`` item: its parts (the ``metadata`` group of ``--explain``) summed."""
     total = sum(part.value for part in parts.values())
-    return Explained(total, lambda: (" + ".join(f"{name} {mib(part.value)}"
-                                                for name, part in parts.items())
-                                     + f" = {mib(total)}"),
-                     "mm/sparse.c, drivers/base/memory.c, drivers/s390/char/sclp_cmd.c / "
-                     "sclp_mem.c, kernel/resource.c")
+    return Explained(total, partial(fm.summed, parts, total), fm.METADATA_SOURCE)
 
 
 def _calibrated(p: Params, section: int, section_map: int) -> Explained[int]:
@@ -177,17 +163,13 @@ def _calibrated(p: Params, section: int, section_map: int) -> Explained[int]:
     delta = ((present_sections(p.online, section) - present_sections(measured, section))
              * section_map)
     value = p.footprint + delta
-    return Explained(value, lambda: (
-        f"kernel.footprint {mib(p.footprint or 0)} measured at {mib(measured)} online"
-        + (f" + online memmap difference {mib(delta)}" if delta else "") + f" = {mib(value)}"),
-        "calibrated: boot memory − MemFree at /init without standby memory")
+    return Explained(value, partial(fm.calibrated, p.footprint, measured, delta, value),
+                     fm.CALIBRATED_SOURCE)
 
 
 def _freed_before_init(p: Params) -> Explained[int]:
-    return Explained(p.freed_before_init, lambda: (
-        f"kernel.freed_before_init = {mib(p.freed_before_init)}: held while hot-pluggable memory "
-        f"is added, freed before /init"), "init/initramfs.c free_initrd_mem(), "
-        "init/main.c free_initmem() ('Freeing ... memory' in dmesg)")
+    return Explained(p.freed_before_init, partial(fm.freed_before_init, p.freed_before_init),
+                     fm.FREED_BEFORE_INIT_SOURCE)
 
 
 def passes(p: Params) -> bool:

@@ -8,7 +8,7 @@ the text is written only when someone reads it (the searches never do).
 
 from __future__ import annotations
 
-from memmapcalc.explained import counted, mib
+from memmapcalc.explained import Explained, counted, mib
 
 # -- memory blocks (blocks.py) -------------------------------------------------------------
 
@@ -67,3 +67,112 @@ def min_online(step: int, min_margin: int, limit: int) -> str:
     """``step``: the online granule (the storage increment, at least 1 MiB)."""
     return (f"smallest online memory (whole {mib(step)} increments) from which every larger "
             f"size keeps margin ≥ {mib(min_margin)}; {mib(limit - step)} fails")
+
+
+# -- the budget (budget.py) ----------------------------------------------------------------
+
+GIVEN = "given"
+
+
+def given(field: str, value: int) -> str:
+    """A size the config gives: ``kernel.image = 64 MiB``."""
+    return f"{field} = {mib(value)}"
+
+
+def section_size(section: int) -> str:
+    return f"1 << SECTION_SIZE_BITS = {mib(section)}"
+
+
+ONLINE_MEMMAP_SOURCE = "mm/sparse.c sparse_init_nid(), section_map_size()"
+
+
+def online_memmap(sections: int, section: int, struct_page: int, section_map: int) -> str:
+    """Each present section's memmap, aligned up to a 1 MiB segment (vmemmap leaves)."""
+    return (f"{sections} present sections × ALIGN({mib(section)} / 4 KiB × {struct_page} B, "
+            f"1 MiB) = {sections} × {mib(section_map)} = {mib(sections * section_map)}")
+
+
+STANDBY_MEMMAP_SOURCE = ("drivers/s390/char/sclp_cmd.c sclp_detect_standby_memory() -> "
+                         "add_memory() -> mm/sparse-vmemmap.c vmemmap_alloc_block()")
+
+
+def standby_memmap(on_block: bool, blocks: int, per_block: int) -> str:
+    """≤ 6.18: sclp adds every standby block at IPL, its memmap on the block or online."""
+    if on_block:
+        return "memmap on the standby blocks themselves: 0 from online memory"
+    return f"{blocks} blocks × {mib(per_block)} = {mib(blocks * per_block)}"
+
+
+DEFERRED_MEMMAP_SOURCE = "drivers/s390/char/sclp_mem.c sclp_config_mem_store()"
+
+
+def deferred_memmap(blocks: int, per_block: int) -> str:
+    """6.19 on: a block's memmap is paid when it is configured, not at IPL."""
+    return (f"0 at IPL: the {blocks} standby blocks are not added; each pays {mib(per_block)} "
+            f"of memmap from online memory when configured")
+
+
+KERNEL_IMAGE_SOURCE = "vmlinux image_size + bss (arch/s390/boot/startup.c), given"
+INITRAMFS_SOURCE = "init/initramfs.c: image kept until unpacked, given"
+CRASHKERNEL_SOURCE = "arch/s390/kernel/setup.c reserve_crashkernel(), KEXEC_CRASH_MEM_ALIGN"
+
+
+def crashkernel(asked: int, value: int) -> str:
+    return f"roundup({mib(asked)}, 1 MiB) = {mib(value)}"
+
+
+PAGE_TABLES_SOURCE = "arch/s390/boot/vmem.c, arch/s390/mm/vmem.c"
+METADATA_SOURCE = ("mm/sparse.c, drivers/base/memory.c, drivers/s390/char/sclp_cmd.c / "
+                   "sclp_mem.c, kernel/resource.c")
+
+
+def summed(parts: dict[str, Explained[int]], total: int) -> str:
+    """An item that is the sum of its parts: ``boot_identity 8 KiB + … = 2 MiB``."""
+    return " + ".join(f"{name} {mib(part.value)}" for name, part in parts.items()) + (
+        f" = {mib(total)}")
+
+
+MIN_FREE_SOURCE = ("mm/page_alloc.c calculate_min_free_kbytes(), "
+                   "setup_per_zone_lowmem_reserve(); mm/khugepaged.c")
+
+
+def min_free(base_kb: int, raised_kb: int, min_free_kb: int, lowmem_reserve: int,
+             value: int) -> str:
+    """khugepaged only ever raises min_free_kbytes; ZONE_DMA keeps its lowmem_reserve too."""
+    return (f"min_free_kbytes max({base_kb} kB, khugepaged {raised_kb} kB) = {min_free_kb} kB "
+            f"+ ZONE_DMA lowmem_reserve {mib(lowmem_reserve)} = {mib(value)}")
+
+
+CALIBRATED_SOURCE = "calibrated: boot memory − MemFree at /init without standby memory"
+
+
+def calibrated(footprint: int, measured: int, delta: int, value: int) -> str:
+    return (f"kernel.footprint {mib(footprint)} measured at {mib(measured)} online"
+            + (f" + online memmap difference {mib(delta)}" if delta else "") + f" = {mib(value)}")
+
+
+FREED_BEFORE_INIT_SOURCE = ("init/initramfs.c free_initrd_mem(), init/main.c free_initmem() "
+                            "('Freeing ... memory' in dmesg)")
+
+
+def freed_before_init(freed: int) -> str:
+    return (f"kernel.freed_before_init = {mib(freed)}: held while hot-pluggable memory is "
+            f"added, freed before /init")
+
+
+# -- the platform (platforms.py) -----------------------------------------------------------
+
+VMCP_CMA_SOURCE = ("drivers/s390/char/vmcp.c vmcp_cma_reserve() -> mm/cma.c "
+                   "cma_declare_contiguous(); mm/page_alloc.c gfp_to_alloc_flags_cma()")
+
+
+def no_vmcp_cma(label: str) -> str:
+    return f"0 B: no vmcp CMA area outside z/VM ({label})"
+
+
+def vmcp_cma(what: str, asked: int, size: int) -> str:
+    """``what``: the size as configured (the Kconfig default or ``kernel.vmcp_cma``)."""
+    return (f"z/VM vmcp CMA area: {what}"
+            + (f", CMA-aligned to {mib(size)}" if size != asked else "")
+            + f" = {mib(size)}; only movable allocations may use it, so the memmap, page "
+              f"tables and metadata of standby memory cannot")

@@ -30,9 +30,11 @@ What differs at IPL, each read in the kernel source:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from memmapcalc.arch.s390x import formulas as fm
 from memmapcalc.explained import Explained, mib
 from memmapcalc.kernel.version import KernelVersion, v
 from memmapcalc.units import MiB
@@ -108,17 +110,11 @@ def vmcp_cma(p: Params) -> Explained[int]:
     size = vmcp_cma_reserved(p.platform, p.vmcp_cma_size, p.version, p.pageblock)
     row = platform(p.platform)
     if not row.vmcp_cma:
-        return Explained(0, lambda: f"0 B: no vmcp CMA area outside z/VM ({row.label})",
-                         row.source)
+        return Explained(0, partial(fm.no_vmcp_cma, row.label), row.source)
     asked = VMCP_CMA_DEFAULT if p.vmcp_cma_size is None else p.vmcp_cma_size
     what = ("CONFIG_VMCP_CMA_SIZE 4 MiB" if p.vmcp_cma_size is None
             else f"kernel.vmcp_cma {mib(asked)}")
-    return Explained(size, lambda: (
-        f"z/VM vmcp CMA area: {what}" + (f", CMA-aligned to {mib(size)}" if size != asked else "")
-        + f" = {mib(size)}; only movable allocations may use it, so the memmap, page tables "
-          f"and metadata of standby memory cannot"),
-        "drivers/s390/char/vmcp.c vmcp_cma_reserve() -> mm/cma.c cma_declare_contiguous(); "
-        "mm/page_alloc.c gfp_to_alloc_flags_cma()")
+    return Explained(size, partial(fm.vmcp_cma, what, asked, size), fm.VMCP_CMA_SOURCE)
 
 
 def platform_notes(p: Params) -> list[str]:
