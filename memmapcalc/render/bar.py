@@ -30,7 +30,7 @@ BAR_WIDTH = 64
 
 def budget_groups(result: dict[str, Any]) -> list[tuple[str, int]]:
     """``(group, bytes)`` for each group of a contract result, then ``free`` (the margin,
-    0 when IPL is short).  Example: lnx01 on 6.8 -> kernel 197.78 MiB, memmaps 4 GiB …"""
+    0 when IPL is short).  Example: lnx01 on 6.8 -> kernel 137.26 MiB, memmaps 4 GiB …"""
     charged = result["charged_at_ipl"]
     groups = [(name, sum(charged[item] for item in items)) for name, _, _, items in GROUPS]
     return [*groups, (FREE[0], max(0, result["margin"]))]

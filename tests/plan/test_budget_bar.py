@@ -35,17 +35,17 @@ def test_groups_and_bar_of_a_failing_guest(cli) -> None:  # type: ignore[no-unty
     charged = r["charged_at_ipl"]
     assert groups == {
         "kernel": charged["kernel_image"] + charged["initramfs"] + charged["crashkernel"]
-        + charged["metadata"],
+        + charged["cma"] + charged["metadata"],
         "memmaps": charged["online_memmap"] + charged["standby_memmap"],
         "page tables": charged["page_tables"],
         "reserves": charged["min_free"] + charged["userspace"],
         "free": 0}
-    assert groups["kernel"] * 64 // r["online"] == 2  # 133.26 MiB of 4 GiB: 2 of 64 characters
+    assert groups["kernel"] * 64 // r["online"] == 2  # 137.26 MiB of 4 GiB: 2 of 64 characters
     bar, legend = budget_bar(r).plain.splitlines()
-    # the memmaps fill the rest of the bar: IPL is short (by 421.2817… MiB: a shortfall is
+    # the memmaps fill the rest of the bar: IPL is short (by 425.2817… MiB: a shortfall is
     # rounded up, issue 14)
-    assert bar == "       online ▕" + "█" * 2 + "▓" * 62 + "▏ 4 GiB  short by 421.29 MiB"
-    assert legend.split() == ["█", "kernel", "133.26", "MiB", "▓", "memmaps", "4", "GiB", "▒",
+    assert bar == "       online ▕" + "█" * 2 + "▓" * 62 + "▏ 4 GiB  short by 425.29 MiB"
+    assert legend.split() == ["█", "kernel", "137.26", "MiB", "▓", "memmaps", "4", "GiB", "▒",
                               "page", "tables", "2.02", "MiB", "░", "reserves", "286", "MiB",
                               "·", "free", "0", "B"]
 
@@ -56,8 +56,8 @@ def test_check_draws_the_bar_on_a_terminal_only(cli) -> None:  # type: ignore[no
     lines = coloured.splitlines()
     bar = next(i for i, line in enumerate(lines) if line.startswith("       online ▕"))
     assert lines[bar - 1].lstrip().startswith("margin")          # right under the table
-    # 129.38 MiB before sclp's 32768 increments × 32 B = 1 MiB were charged
-    assert lines[bar + 1].split()[:3] == ["█", "kernel", "130.38"]
+    # 129.38 MiB before sclp's 32768 increments × 32 B = 1 MiB were charged, + 4 MiB vmcp CMA
+    assert lines[bar + 1].split()[:3] == ["█", "kernel", "134.38"]
     assert lines[bar + 2].startswith("       max standby")
     assert "▕" not in plain and "online ▕" not in plain          # files and pipes: no picture
     assert ANSI.sub("", coloured).replace(lines[bar] + "\n" + lines[bar + 1] + "\n", "") == plain
