@@ -195,6 +195,23 @@ class _closed_pipe_is_not_an_oserror:  # lower case: used as a `with` statement
             raise StdoutClosed() from None
 
 
+def _quiet_swallowed_signals(seen: list[int], terminated: type[BaseException]) -> None:
+    """A signal that lands inside a callback Python cannot raise from (an import lock's
+    weakref callback) has its exception printed as "Exception ignored …" with a traceback.
+    It is already recorded in ``seen`` and re-raised at the commit point and at the end of
+    the run (interrupts.raise_if_signalled), so that print is noise: drop only those."""
+    import sys
+
+    default = sys.unraisablehook
+
+    def hook(info: Any) -> None:
+        if seen and isinstance(info.exc_value, terminated | KeyboardInterrupt):
+            return
+        default(info)
+
+    sys.unraisablehook = hook
+
+
 def _catch_signals() -> Callable[[], None]:
     """SIGTERM and SIGHUP unwind the run like Ctrl-C does (see :class:`Terminated`);
     returns what puts the previous handlers back.  Only the main thread can set them."""
@@ -218,6 +235,7 @@ def _catch_signals() -> Callable[[], None]:
         previous[signal.SIGINT] = signal.signal(signal.SIGINT, interrupt)
     except (ValueError, OSError):  # not the main thread: leave signals alone
         return lambda: None
+    _quiet_swallowed_signals(SIGNALS_SEEN, Terminated)
     for number in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
         if number is None:
             continue
