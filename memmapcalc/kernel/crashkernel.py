@@ -120,18 +120,7 @@ def _parse_ranges(text: str) -> CrashSpec:
     cur = text
     while True:
         begin = cur
-        start, cur = _number(cur)
-        if not cur.startswith("-"):
-            raise CrashkernelSyntax("crashkernel: '-' expected")
-        cur = cur[1:]
-        end = None
-        if not cur.startswith(":"):
-            end, cur = _number(cur)
-            if end <= start:
-                raise CrashkernelSyntax("crashkernel: end <= start")
-        if not cur.startswith(":"):
-            raise CrashkernelSyntax("crashkernel: ':' expected")
-        size, cur = _number(cur[1:])
+        start, end, size, cur = _range_entry(cur)
         ranges.append(Range(start, end, size, begin[:len(begin) - len(cur)]))
         if not cur.startswith(","):
             break
@@ -142,6 +131,24 @@ def _parse_ranges(text: str) -> CrashSpec:
     if cur:
         raise CrashkernelSyntax(f"crashkernel: unrecognized char: {cur[0]}")
     return CrashSpec(text, ranges=tuple(ranges), offset=offset)
+
+
+def _range_entry(cur: str) -> tuple[int, int | None, int, str]:
+    """One ``start-[end]:size`` of ``parse_crashkernel_mem()`` (kernel/crash_reserve.c, 6.12;
+    kernel/crash_core.c before), with its checks and messages: (start, end, size, the rest)."""
+    start, cur = _number(cur)
+    if not cur.startswith("-"):
+        raise CrashkernelSyntax("crashkernel: '-' expected")
+    cur = cur[1:]
+    end = None
+    if not cur.startswith(":"):
+        end, cur = _number(cur)
+        if end <= start:
+            raise CrashkernelSyntax("crashkernel: end <= start")
+    if not cur.startswith(":"):
+        raise CrashkernelSyntax("crashkernel: ':' expected")
+    size, cur = _number(cur[1:])
+    return start, end, size, cur
 
 
 def _mib(value: int) -> str:
@@ -186,18 +193,7 @@ def _matching(text: str, system_ram: int, ram_name: str) -> int | Reservation:
     total = -(-system_ram // RAM_ROUNDING) * RAM_ROUNDING
     cur = text
     while True:
-        start, cur = _number(cur)
-        if not cur.startswith("-"):
-            raise CrashkernelSyntax("crashkernel: '-' expected")
-        cur = cur[1:]
-        end = None
-        if not cur.startswith(":"):
-            end, cur = _number(cur)
-            if end <= start:
-                raise CrashkernelSyntax("crashkernel: end <= start")
-        if not cur.startswith(":"):
-            raise CrashkernelSyntax("crashkernel: ':' expected")
-        size, cur = _number(cur[1:])
+        start, end, size, cur = _range_entry(cur)
         if size >= total:
             raise CrashkernelSyntax("crashkernel: invalid size")
         if total >= start and (end is None or total < end):
