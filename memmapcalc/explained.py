@@ -51,3 +51,12 @@ def counted(number: int, noun: str, plural: str | None = None) -> str:
     """``number`` with its noun in the right number: ``1 segment table``, ``2 segment
     tables`` (``plural`` when it is not the noun + ``s``)."""
     return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
+#: The source of a size the config gives (``kernel.image``, ``boot.userspace`` ...).
+GIVEN = "given"
+
+
+def given(field: str, value: int) -> str:
+    """A size the config gives: ``kernel.image = 64 MiB``."""
+    return f"{field} = {mib(value)}"

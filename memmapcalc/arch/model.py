@@ -41,7 +41,7 @@ from memmapcalc.arch.paging_boot import (
 )
 from memmapcalc.arch.paging_geometry import layout, profile_of
 from memmapcalc.arch.profile import BlockSize, Hotplug, Profile
-from memmapcalc.explained import Explained, mib
+from memmapcalc.explained import GIVEN, Explained, given, mib
 from memmapcalc.kernel.memmap_on_memory import (
     MEMMAP_PER_BLOCK_SOURCE,
     memmap_pages,
@@ -254,8 +254,8 @@ def _assemble(p: Params, c: Computed, section: Explained[int], block: Explained[
         "min_free": Explained(min_free_kb * KiB,
                               partial(fm.min_free, base.value, raised.value if raised else 0,
                                       min_free_kb, managed), fm.MIN_FREE_SOURCE),
-        "userspace": Explained(p.userspace, partial(fm.given, "boot.userspace", p.userspace),
-                               fm.GIVEN),
+        "userspace": Explained(p.userspace, partial(given, "boot.userspace", p.userspace),
+                               GIVEN),
     }
     required = sum(item.value for item in charged.values())
     assert p.online - required == c.margin, "explained budget and computed margin differ"

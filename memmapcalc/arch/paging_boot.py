@@ -10,7 +10,7 @@ from typing import NamedTuple
 from memmapcalc.arch import paging_formulas as fm
 from memmapcalc.arch.paging_geometry import tables, vmemmap_of
 from memmapcalc.arch.profile import Profile
-from memmapcalc.explained import Explained
+from memmapcalc.explained import GIVEN, Explained, given
 from memmapcalc.kernel.sections import MEMORY_BLOCK_DEVICE, kmalloc_size, section_usage_size
 from memmapcalc.kernel.windows import new_windows
 from memmapcalc.records.params import Params
@@ -129,10 +129,10 @@ def _boot_items(profile: Profile, section: int, block: int, online: int, footpri
                                             struct_page, profile.vmemmap_leaf, memmap),
                             fm.BOOT_MEMMAP_SOURCE)
     items = {
-        "kernel_image": Explained(image, partial(fm.given, "kernel.image", image), fm.GIVEN),
-        "initramfs": Explained(initramfs, partial(fm.given, "kernel.initramfs", initramfs),
+        "kernel_image": Explained(image, partial(given, "kernel.image", image), GIVEN),
+        "initramfs": Explained(initramfs, partial(given, "kernel.initramfs", initramfs),
                                fm.INITRAMFS_SOURCE),
-        "crashkernel": Explained(crash, partial(fm.given, "kernel.crashkernel", crash),
+        "crashkernel": Explained(crash, partial(given, "kernel.crashkernel", crash),
                                  fm.CRASHKERNEL_SOURCE),
         "online_memmap": boot_memmap,
         "metadata": Explained(meta, partial(fm.boot_metadata, meta), fm.BOOT_METADATA_SOURCE),

@@ -12,14 +12,6 @@ from memmapcalc.explained import Explained, mib
 
 # -- boot memory (arch/paging_boot.py) -----------------------------------------------------
 
-GIVEN = "given"
-
-
-def given(field: str, value: int) -> str:
-    """A size the config gives: ``kernel.image = 24 MiB``."""
-    return f"{field} = {mib(value)}"
-
-
 CALIBRATED_SOURCE = "calibrated: boot memory − MemFree at /init without hot-pluggable memory"
 
 

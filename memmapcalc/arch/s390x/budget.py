@@ -23,7 +23,7 @@ from memmapcalc.arch.s390x import metadata, pagetables, platforms, watermarks
 from memmapcalc.arch.s390x.blocks import block_size, standby_blocks, standby_range
 from memmapcalc.arch.s390x.constants import PAGE, SEGMENT
 from memmapcalc.arch.s390x.memmap import memmap_size, standby_memmap_on_memory
-from memmapcalc.explained import Explained
+from memmapcalc.explained import GIVEN, Explained, given
 from memmapcalc.kernel.behaviour import rule_for
 from memmapcalc.kernel.modes import StandbyHandling
 from memmapcalc.kernel.sections import present_sections
@@ -115,9 +115,9 @@ def budget(p: Params) -> Budget:
                   "memory_resources": resources, "altmap_copies": altmaps}
     page_table_total = sum(part.value for part in parts.values())
     charged: dict[str, Explained[int]] = {
-        "kernel_image": Explained(p.image, partial(fm.given, "kernel.image", p.image),
+        "kernel_image": Explained(p.image, partial(given, "kernel.image", p.image),
                                   fm.KERNEL_IMAGE_SOURCE),
-        "initramfs": Explained(p.initramfs, partial(fm.given, "kernel.initramfs", p.initramfs),
+        "initramfs": Explained(p.initramfs, partial(given, "kernel.initramfs", p.initramfs),
                                fm.INITRAMFS_SOURCE),
         "crashkernel": Explained(crash, partial(fm.crashkernel, p.crashkernel, crash),
                                  fm.CRASHKERNEL_SOURCE),
@@ -130,8 +130,8 @@ def budget(p: Params) -> Budget:
         "min_free": Explained(min_free, partial(fm.min_free, base.value, raised_kb, min_free_kb,
                                                 dma_reserve.value, min_free),
                               fm.MIN_FREE_SOURCE),
-        "userspace": Explained(p.userspace, partial(fm.given, "boot.userspace", p.userspace),
-                               fm.GIVEN),
+        "userspace": Explained(p.userspace, partial(given, "boot.userspace", p.userspace),
+                               GIVEN),
     }
     if calibrated is not None:
         charged["kernel_image"] = calibrated

@@ -71,14 +71,6 @@ def min_online(step: int, min_margin: int, limit: int) -> str:
 
 # -- the budget (budget.py) ----------------------------------------------------------------
 
-GIVEN = "given"
-
-
-def given(field: str, value: int) -> str:
-    """A size the config gives: ``kernel.image = 64 MiB``."""
-    return f"{field} = {mib(value)}"
-
-
 def section_size(section: int) -> str:
     return f"1 << SECTION_SIZE_BITS = {mib(section)}"
 
