@@ -115,9 +115,9 @@ def apply(machine: Machine, identity: KernelIdentity | None) -> Applied:
                      f"reserved under z/VM only)")
     if settings.cma is not None and settings.cma.value.size == 0:
         notes.append(f"kernel.cmdline sets {settings.cma.token}: no CMA area")
-    cma_note = rhel_cma_note(machine, settings)
-    if cma_note is not None:
-        notes.append(cma_note)
+    if settings.cma is not None and settings.cma.value.size and _without_dma_cma(machine):
+        notes.append(f"kernel.cmdline: {settings.cma.token} has no effect: "
+                     f"{_without_dma_cma(machine)}, so cma= is an unknown parameter")
     return Applied(notes=tuple(notes), **values)  # type: ignore[arg-type]
 
 
@@ -261,10 +261,8 @@ def _check_unmodelled(machine: Machine, settings: CmdlineSettings, where: str) -
                            f"the total as kernel.crashkernel and remove it")
     cma = settings.cma
     if cma is not None and cma.value.size:
-        identity = None if kernel.version is None else _identify(kernel.version)
-        distribution = identity.distribution if identity else None
-        if machine.arch == "s390x" and (distribution or "").startswith("rhel-"):
-            return  # RHEL s390x: "# CONFIG_DMA_CMA is not set", cma= is unknown (a note)
+        if _without_dma_cma(machine) is not None:
+            return  # the kernel has no cma= parameter (a note says so)
         raise CmdlineError("kernel.cmdline", f"{cma.token} {where}: a CMA area of "
                            f"{format_size(cma.value.size)} serves movable allocations only "
                            f"(kernel/dma/contiguous.c, CONFIG_DMA_CMA), and memmapcalc does "
@@ -281,12 +279,11 @@ def _key_text(value: int | str, size: int) -> str:
             f"{value} ({format_size(size)} on this machine)")
 
 
-def rhel_cma_note(machine: Machine, settings: CmdlineSettings) -> str | None:
-    """The note for ``cma=`` on a RHEL s390x kernel, where it does nothing."""
-    if settings.cma is None or not settings.cma.value.size or machine.arch != "s390x":
-        return None
-    return (f"kernel.cmdline: {settings.cma.token} has no effect: RHEL s390x kernels are built "
-            f"without CONFIG_DMA_CMA, so cma= is an unknown parameter")
+def _without_dma_cma(machine: Machine) -> str | None:
+    """Why the machine's s390x release has no ``cma=`` (kernel.distros), or None."""
+    identity = None if machine.kernel.version is None else _identify(machine.kernel.version)
+    entry = None if identity is None or machine.arch != "s390x" else identity.entry
+    return None if entry is None else entry.without_dma_cma
 
 
 def rules_of_release(release: str | None) -> Rules:

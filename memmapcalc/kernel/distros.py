@@ -78,6 +78,10 @@ class DistroRelease:
     #: the rows checked in this release's source (all of S390_ROWS when ``verified``).
     checked: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    #: set where the release's s390x config was read without CONFIG_DMA_CMA: ``cma=`` is then
+    #: an unknown parameter (kernel/dma/Makefile builds contiguous.c only with it); the text
+    #: of the note that says so
+    without_dma_cma: str | None = None
 
 
 def _feature(name: str, title: str, sets: dict[str, Any], mainline: str,
@@ -130,13 +134,19 @@ def _alma(minor: str, what: str) -> str:
     return f"{_ALMA} branch {minor} @ {commit} (kernel-{srpm}): {what}"
 
 
+#: almalinux/kernel-s390x-rhel.config of 9.6 and 10.0: "# CONFIG_DMA_CMA is not set"
+_RHEL_NO_DMA_CMA = ("9.6", "10.0")
+
+
 def _rhel(minor: str, base: str, what: str, *backports: tuple[str, str],
           notes: tuple[str, ...] = ()) -> DistroRelease:
     srpm = _ALMA_BRANCHES[minor][1]
     return DistroRelease(
         f"rhel-{minor}", f"RHEL {minor}", "rhel", v(base), f"{srpm}.s390x", "verified",
         tuple(Backport(FEATURES[name], _alma(minor, where)) for name, where in backports),
-        _alma(minor, what), _RHEL_CHECKED, notes)
+        _alma(minor, what), _RHEL_CHECKED, notes,
+        "RHEL s390x kernels are built without CONFIG_DMA_CMA" if minor in _RHEL_NO_DMA_CMA
+        else None)
 
 
 _NO_S390_MOM = "drivers/s390/char/sclp_cmd.c add_memory_merged() adds with MHP_NONE"

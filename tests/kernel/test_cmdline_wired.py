@@ -191,3 +191,24 @@ def test_unmodelled_parameters_are_refused_by_name(write, arch: str,  # type: ig
     assert run.returncode == 2, run.stdout
     error = json.loads(run.stdout)["results"][0]["error"]
     assert error.startswith(f"{path}: kernel.cmdline (line ") and error.endswith(message)
+
+
+def test_cma_is_a_note_only_where_the_release_was_read_without_dma_cma(tmp_path: Path) -> None:
+    # kernel.distros: RHEL 9.6 and 10.0's s390x configs say "# CONFIG_DMA_CMA is not set";
+    # RHEL 9.5's was not read, so cma= there is refused by name like on mainline, not guessed.
+    from memmapcalc.kernel.distros import BY_DISTRIBUTION
+
+    assert BY_DISTRIBUTION["rhel-9.6"].without_dma_cma is not None
+    assert BY_DISTRIBUTION["rhel-9.5"].without_dma_cma is None
+    machines = [{"name": name, "memory": {"online": "16G"},
+                 "kernel": {"version": release, "cmdline": "cma=64M"}}
+                for name, release in (("r96", "5.14.0-570.32.1.el9_6.s390x"),
+                                      ("r95", "5.14.0-503.40.1.el9_5.s390x"))]
+    path = tmp_path / "fleet.yaml"
+    path.write_text(yaml.safe_dump({"machines": machines}), encoding="utf-8")
+    run = run_cli("check", "-f", "json", str(path))
+    assert run.returncode == 2 and "machines.1.kernel.cmdline" in run.stderr
+    r = {result["name"]: result for result in json.loads(run.stdout)["results"]}
+    assert r["r96"]["verdict"] == "pass" and any(
+        "cma=64M has no effect" in note for note in r["r96"]["notes"])
+    assert r["r95"]["verdict"] == "error" and "cma=64M" in r["r95"]["error"]
